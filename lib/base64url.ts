@@ -150,3 +150,23 @@ export function classifyEncoding(text: string): { kind: EncodingKind; decodedLen
   if (lengthOk && /^[A-Za-z0-9+/]+$/.test(body)) return { kind: "base64", decodedLength };
   return { kind: "unknown" };
 }
+
+/** One 24-bit group of RFC 4648 §4 taken apart: the bytes, their bits, the four 6-bit values, the characters. */
+export interface Base64Group {
+  bytes: number[];
+  bits: string[];
+  sextets: string[];
+  values: number[];
+  chars: string[];
+}
+
+/** The first `count` bytes (at most 3) of `bytes`, encoded by hand as RFC 4648 §4 describes, for the workshop. */
+export function base64urlFirstGroup(bytes: Uint8Array): Base64Group {
+  const taken = Array.from(bytes.subarray(0, 3));
+  const bitString = taken.map((b) => b.toString(2).padStart(8, "0")).join("");
+  const sextetCount = Math.ceil((taken.length * 8) / 6);
+  const padded = bitString.padEnd(sextetCount * 6, "0");
+  const sextets = Array.from({ length: sextetCount }, (_, i) => padded.slice(6 * i, 6 * i + 6));
+  const values = sextets.map((s) => parseInt(s, 2));
+  return { bytes: taken, bits: taken.map((b) => b.toString(2).padStart(8, "0")), sextets, values, chars: values.map((v) => URL_ALPHABET[v]!) };
+}

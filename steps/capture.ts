@@ -1,0 +1,34 @@
+/**
+ * Runs steps the way WORKSHOP.md shows them and captures their plain-text output, for the guide's
+ * updater (`npm run docs:update`) and for the test that keeps the guide and the program in step.
+ */
+import { runCli } from "./runner.ts";
+
+/** The command lines WORKSHOP.md shows, marked `<!-- output: npm run step 2 -- --fixed -->` before a text block. */
+const MARKER = /<!-- output: (npm run (?:step|workshop)[^>]*?) -->\n```text\n([\s\S]*?)```/g;
+
+export interface OutputBlock {
+  command: string;
+  shown: string;
+  index: number;
+  length: number;
+}
+
+export function outputBlocks(markdown: string): OutputBlock[] {
+  return [...markdown.matchAll(MARKER)].map((m) => ({ command: m[1]!, shown: m[2]!, index: m.index!, length: m[0].length }));
+}
+
+/** argv of `npm run step 3 -- --fixed --alg PS256` → ["3", "--fixed", "--alg", "PS256"] */
+function argvOf(command: string): string[] {
+  const words = command.trim().split(/\s+/).slice(2); // drop "npm run"
+  const script = words.shift();
+  const rest = words.filter((w) => w !== "--");
+  return script === "workshop" ? ["--all", ...rest] : rest;
+}
+
+/** Output of one command with colours off, run against `outDir`, shown as `.workshop/fixed`. */
+export async function captureCommand(command: string, outDir: string): Promise<{ code: number; text: string }> {
+  let text = "";
+  const code = await runCli([...argvOf(command), "--out", outDir], { out: (t) => (text += t), err: (t) => (text += t), color: false });
+  return { code, text: text.split(outDir).join(".workshop/fixed").replace(/^\n+/, "") };
+}

@@ -1,0 +1,29 @@
+/**
+ * `--fixed`: the inputs that make every step's output reproducible byte for byte (WORKSHOP.md shows
+ * these runs and a test checks it still matches): a published demo key, a fixed clock, and
+ * "random" bytes derived from a label, so that jti, salt, serial number and PFX salts never change.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** 2026-01-15 09:00:00 UTC, the workshop's fixed "now". */
+export const FIXED_NOW = new Date(Date.UTC(2026, 0, 15, 9, 0, 0));
+
+/** The published throwaway demo key (steps/demo/demo-private-key.pem): never use it for anything real. */
+export const DEMO_KEY_PATH = fileURLToPath(new URL("./demo/demo-private-key.pem", import.meta.url));
+
+export function demoKeyPem(): string {
+  return readFileSync(DEMO_KEY_PATH, "utf8");
+}
+
+/** Deterministic bytes for a label: SHA-256("entra-workshop fixed:" label ":" counter) blocks, concatenated. Not random, on purpose. */
+export function fixedBytes(label: string, length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  for (let counter = 0, offset = 0; offset < length; counter++) {
+    const block = createHash("sha256").update(`entra-workshop fixed:${label}:${counter}`).digest();
+    out.set(block.subarray(0, Math.min(32, length - offset)), offset);
+    offset += 32;
+  }
+  return out;
+}

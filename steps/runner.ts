@@ -1,0 +1,166 @@
+/**
+ * The step runner behind `npm run step N` and `npm run workshop`: parses options, runs a step's
+ * logic, prints its presentation (or JSON), and turns user mistakes into one clear sentence.
+ */
+import { parseArgs } from "node:util";
+import { KitError } from "../lib/errors.ts";
+import { createContext, type Context } from "./context.ts";
+import { toJsonValue } from "./json.ts";
+import { STEPS, stepProducing } from "./registry.ts";
+import type { OptionSpec, OptionValues, Step } from "./step.ts";
+import { Ui } from "./ui.ts";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+}
+
+const COMMON: Record<string, OptionSpec> = {
+  out: { type: "string", value: "DIR", description: "where artifacts are read and written (default .workshop, or .workshop/fixed with --fixed)" },
+  fixed: { type: "boolean", description: "use the published demo key, a fixed clock and fixed random values: byte-for-byte reproducible output" },
+  json: { type: "boolean", description: "print the step's result as JSON instead of the explanation" },
+  verbose: { type: "boolean", description: "show more detail where a step has more to show" },
+  "no-color": { type: "boolean", description: "no colours (also when NO_COLOR is set or output is not a terminal)" },
+  help: { type: "boolean", description: "show this help" },
+};
+
+const RUNNER: Record<string, OptionSpec> = {
+  list: { type: "boolean", description: "list the steps" },
+  all: { type: "boolean", description: "run every step in order (what `npm run workshop` does)" },
+};
+
+/** Flags typed without `--` (`npm run step 3 --fixed`) reach us as npm_config_* variables. */
+function npmConfigFallback(values: OptionValues): void {
+  for (const name of ["fixed", "json", "verbose", "list", "all", "new"]) {
+    const v = process.env[`npm_config_${name}`];
+    if (values[name] === undefined && (v === "true" || v === "")) values[name] = true;
+  }
+}
+
+function parse(argv: string[], specs: Record<string, OptionSpec>, context: string): { values: OptionValues; positionals: string[] } {
+  const options = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { type: s.type }])) as Record<string, { type: "string" | "boolean" }>;
+  (options as Record<string, { type: "string" | "boolean"; short?: string }>).help = { type: "boolean", short: "h" };
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return { values: values as OptionValues, positionals };
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
+    throw new KitError("USAGE", `${message.replace(/\.$/, "")}.`, `See ${context} -- --help for the options.`);
+  }
+}
+
+function checkChoices(values: OptionValues, specs: Record<string, OptionSpec>): void {
+  for (const [name, spec] of Object.entries(specs)) {
+    const v = values[name];
+    if (typeof v === "string" && spec.choices && !spec.choices.includes(v))
+      throw new KitError("USAGE", `--${name} ${v} is not one of ${spec.choices.join(", ")}.`, `Use --${name} ${spec.choices[0]}.`);
+  }
+}
+
+export function findStep(key: string): Step | undefined {
+  return STEPS.find((s) => String(s.number) === key || s.id === key.toLowerCase() || s.number === Number(key.replace(/^0+/, "")));
+}
+
+function helpFor(step: Step | undefined, ui: Ui): string {
+  const lines: string[] = [];
+  const opt = (specs: Record<string, OptionSpec>) => {
+    const rows = Object.entries(specs).map(([k, s]) => [`--${k}${s.value ? " " + s.value : ""}`, s.description + (s.choices ? ` (${s.choices.join(" | ")})` : "") + (s.default ? `, default ${s.default}` : "")] as [string, string]);
+    return ui.fields(rows, 4);
+  };
+  if (step) {
+    lines.push(ui.chalk.bold(`npm run step ${step.number} -- [options]`), "", `  Step ${step.number} · ${step.title}: ${step.summary}`);
+    if (Object.keys(step.options).length) lines.push("", "  Options of this step:", ...opt(step.options));
+    lines.push("", "  Options of every step:", ...opt(COMMON));
+    lines.push("", ui.chalk.dim(`  npm passes options to the kit only after "--": npm run step ${step.number} -- --fixed`));
+  } else {
+    lines.push(ui.chalk.bold("npm run step N -- [options]") + "   run one step", ui.chalk.bold("npm run workshop -- [options]") + "   run them all", "");
+    lines.push(...listSteps(ui), "", "  Runner options:", ...opt(RUNNER), "", "  Options of every step:", ...opt(COMMON));
+    lines.push("", "  Each step has its own options: npm run step 3 -- --help");
+  }
+  return lines.join("\n");
+}
+
+function listSteps(ui: Ui): string[] {
+  return ui.fields(STEPS.map((s) => [`${s.number}  ${s.id}`, `${s.title}: ${s.summary}`]), 2);
+}
+
+/** Runs the step that makes `artifact`, with its defaults, and leaves a note saying so. */
+async function produce(ctx: Context, artifact: string): Promise<void> {
+  const step = stepProducing(artifact);
+  if (!step) throw new KitError("ARTIFACT_MISSING", `${ctx.ws.display(artifact)} is missing and no step makes it.`);
+  await step.run(ctx, {});
+  ctx.notes.push(`${artifact} was missing, so step ${step.number} (${step.title}) ran first with its defaults.`);
+}
+
+function outDirOf(values: OptionValues): string {
+  if (typeof values.out === "string") return values.out;
+  return values.fixed ? ".workshop/fixed" : ".workshop";
+}
+
+async function runOne(step: Step, values: OptionValues, io: Io, ui: Ui): Promise<unknown> {
+  const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce });
+  ctx.ws.ensureWritable();
+  const result = await step.run(ctx, values);
+  if (values.json) return { step: step.number, id: step.id, notes: ctx.notes, result: step.json ? step.json(result) : result };
+  const lines: string[] = [];
+  for (const note of ctx.notes) lines.push(`  ${ui.paint("dim", "↳ " + note)}`);
+  lines.push(...step.render(result, ui, ctx));
+  io.out(lines.join("\n") + "\n");
+  return undefined;
+}
+
+/** The whole command line: returns the exit code (0 ok, 1 a user mistake or a failed check, 2 a bug). */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const color = io.color && !argv.includes("--no-color") && !process.env.NO_COLOR;
+  const ui = new Ui(color);
+  try {
+    const allSteps: Record<string, OptionSpec> = Object.assign({}, ...STEPS.map((s) => s.options));
+    const { values, positionals } = parse(argv, { ...COMMON, ...RUNNER, ...allSteps }, "npm run step");
+    const first = positionals[0];
+    const step = first !== undefined ? findStep(first) : undefined;
+    if (first !== undefined && !step)
+      throw new KitError("USAGE", `There is no step "${first}".`, `The steps are 1 to ${STEPS.length}: npm run step -- --list`);
+    const allSpecs = step ? { ...COMMON, ...step.options } : { ...COMMON, ...RUNNER, ...allSteps };
+    for (const name of Object.keys(values))
+      if (!(name in allSpecs) && name !== "help") {
+        const owner = STEPS.find((s) => name in s.options);
+        throw new KitError("USAGE", `--${name} is an option of step ${owner?.number ?? "?"}, not of step ${step!.number}.`, `See npm run step ${step!.number} -- --help for this step's options.`);
+      }
+    npmConfigFallback(values);
+    if (positionals.length > 1) throw new KitError("USAGE", `One step at a time: got ${positionals.join(", ")}.`, "Run npm run workshop for all of them.");
+    checkChoices(values, allSpecs);
+    if (values.help) {
+      io.out(helpFor(step, ui) + "\n");
+      return 0;
+    }
+    if (values.list) {
+      io.out(["", ui.chalk.bold("The steps"), ...listSteps(ui), "", `  Run one: ${ui.paint("code", "npm run step 1")}   all: ${ui.paint("code", "npm run workshop")}`, ""].join("\n"));
+      return 0;
+    }
+    if (step) {
+      const json = await runOne(step, values, io, ui);
+      if (json !== undefined) io.out(JSON.stringify(toJsonValue(json), null, 2) + "\n");
+      return 0;
+    }
+    if (values.all) {
+      const results: unknown[] = [];
+      for (const s of STEPS) {
+        const json = await runOne(s, values, io, ui);
+        if (json !== undefined) results.push(json);
+      }
+      if (values.json) io.out(JSON.stringify(toJsonValue(results), null, 2) + "\n");
+      return 0;
+    }
+    io.out(helpFor(undefined, ui) + "\n");
+    return 0;
+  } catch (error) {
+    if (error instanceof KitError) {
+      io.err(`${ui.paint("bad", "✗")} ${error.message}\n`);
+      if (error.hint) io.err(`  ${ui.paint("dim", "→")} ${error.hint}\n`);
+      return 1;
+    }
+    io.err(`${ui.paint("bad", "✗ Unexpected error (a bug in the kit, please report it):")}\n${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The folder where steps keep what they build (`.workshop/` unless --out says otherwise).
+ * Writes are all-or-nothing per step: every file goes to a temporary name first and is renamed into
+ * place only when all of them were written, so a failure never leaves a half-written set. Private
+ * keys and PFX files get mode 0600 (owner read/write only; Windows ignores the mode).
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, accessSync, constants } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { KitError } from "../lib/errors.ts";
+
+export interface ArtifactFile {
+  name: string;
+  data: Uint8Array | string;
+  /** secret files (keys, PFX) are written with mode 0600 */
+  secret?: boolean;
+}
+
+export interface WrittenFile {
+  name: string;
+  path: string;
+  /** the path as the learner would type it: relative to the current folder when inside it */
+  display: string;
+  bytes: number;
+  secret: boolean;
+}
+
+export class Workspace {
+  readonly dir: string;
+  constructor(dir: string) {
+    this.dir = resolve(dir);
+  }
+
+  path(name: string): string {
+    return join(this.dir, name);
+  }
+
+  display(name: string): string {
+    const rel = relative(process.cwd(), this.path(name));
+    return rel && !rel.startsWith("..") ? rel : this.path(name);
+  }
+
+  has(name: string): boolean {
+    return existsSync(this.path(name));
+  }
+
+  read(name: string): Uint8Array {
+    try {
+      return new Uint8Array(readFileSync(this.path(name)));
+    } catch (error) {
+      throw new KitError("ARTIFACT_READ", `Cannot read ${this.display(name)}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, "Run the step that makes it again.");
+    }
+  }
+
+  readText(name: string): string {
+    return new TextDecoder().decode(this.read(name));
+  }
+
+  readJson<T>(name: string): T {
+    try {
+      return JSON.parse(this.readText(name)) as T;
+    } catch (error) {
+      if (error instanceof KitError) throw error;
+      throw new KitError("ARTIFACT_JSON", `${this.display(name)} is not valid JSON (was it edited by hand?).`, "Delete it and run the step that makes it again.");
+    }
+  }
+
+  /** Makes the folder if needed and proves it writable, before any work is done. */
+  ensureWritable(): void {
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      accessSync(this.dir, constants.W_OK);
+      if (!statSync(this.dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "error";
+      throw new KitError("OUT_DIR", `Cannot write to the output folder ${this.dir} (${code}).`, "Pick a folder you can write to with --out DIR.");
+    }
+  }
+
+  /** Writes all files or none (temporary names, then renames). */
+  writeAll(files: ArtifactFile[]): WrittenFile[] {
+    this.ensureWritable();
+    const temps: string[] = [];
+    try {
+      for (const f of files) {
+        const temp = `${this.path(f.name)}.${process.pid}.tmp`;
+        temps.push(temp);
+        writeFileSync(temp, f.data, { mode: f.secret ? 0o600 : 0o644 });
+        if (f.secret) chmodSync(temp, 0o600);
+      }
+      files.forEach((f, i) => renameSync(temps[i]!, this.path(f.name)));
+    } catch (error) {
+      for (const t of temps) rmSync(t, { force: true });
+      const code = (error as NodeJS.ErrnoException).code ?? String(error);
+      throw new KitError("OUT_DIR", `Cannot write to ${this.dir} (${code}); nothing was changed.`, "Check the folder's permissions and free space, or pick another with --out DIR.");
+    }
+    return files.map((f) => ({
+      name: f.name,
+      path: this.path(f.name),
+      display: this.display(f.name),
+      bytes: typeof f.data === "string" ? Buffer.byteLength(f.data) : f.data.length,
+      secret: !!f.secret,
+    }));
+  }
+
+  /** Deletes derived files that no longer match their inputs; returns the names that were there. */
+  removeStale(names: readonly string[]): string[] {
+    const present = names.filter((n) => this.has(n));
+    for (const n of present) rmSync(this.path(n), { force: true });
+    return present;
+  }
+
+  /**
+   * Moves the named files that exist into `previous/<stamp>/` so that replacing them loses nothing.
+   * Returns the folder they went to, or undefined when there was nothing to move.
+   */
+  setAside(names: string[], stamp: string): string | undefined {
+    const present = names.filter((n) => this.has(n));
+    if (present.length === 0) return undefined;
+    const folder = join("previous", stamp.replace(/[:.]/g, "-"));
+    mkdirSync(this.path(folder), { recursive: true });
+    for (const n of present) renameSync(this.path(n), this.path(join(folder, n)));
+    return this.display(folder);
+  }
+}
