@@ -8,11 +8,12 @@ import { execFileSync } from "node:child_process";
 import { createHash, createPublicKey, verify as nodeVerify, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { run, tempDir } from "./helpers.ts";
 
 const fixtures = new URL("../fixtures/pfx/", import.meta.url);
-const fixture = (name: string) => new URL(name, fixtures).pathname;
+const fixture = (name: string) => fileURLToPath(new URL(name, fixtures));
 const fixtureCert = new X509Certificate(readFileSync(fixture("fixture-cert.pem")));
 
 function hasOpenssl(): boolean {
