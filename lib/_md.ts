@@ -72,6 +72,7 @@ export interface Hasher {
  *
  * @example
  * padMessage(utf8Encode("abc")).padded  // 61 62 63 80 00 … 00 00 00 00 00 00 00 00 18 (64 bytes)
+ * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final (§5.1.1)
  */
 export function padMessage(message: Uint8Array): PaddingInfo {
   const messageBytes = message.length;

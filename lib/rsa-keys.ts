@@ -354,6 +354,8 @@ export function rsaPrivateKeyFromPem(text: string): RsaPrivateKey {
       throw encryptedKeyError();
     case "EC PRIVATE KEY":
       throw ecKeyError("This key (\"EC PRIVATE KEY\")");
+    case "DSA PRIVATE KEY":
+      throw keyAlgorithmError("1.2.840.10040.4.1", "This key (\"DSA PRIVATE KEY\")");
     case "OPENSSH PRIVATE KEY":
       throw new KitError("UNSUPPORTED_KEY_FORMAT", "This is an OpenSSH private key, which the kit does not read.", "Convert it to PKCS #8 with `ssh-keygen -p -m PKCS8 -f <file>` (this rewrites the file).");
     default:

@@ -202,6 +202,7 @@ describe("keys that are not RSA", () => {
     expect(error.message).toContain("Ed25519");
     expectKitError(() => rsaPublicKeyFromSpki(new Uint8Array(ed.publicKey.export({ format: "der", type: "spki" }))), "NOT_RSA_KEY");
     expectKitError(() => rsaPrivateKeyFromJwk({ kty: "oct", k: "AAAA" }), "NOT_RSA_KEY");
+    expectKitError(() => rsaPrivateKeyFromPem(pemEncode("DSA PRIVATE KEY", new Uint8Array([0x30, 0x00]))), "NOT_RSA_KEY");
     expectKitError(() => rsaPrivateKeyFromJwk({ n: "AQAB", e: "AQAB", d: "AQAB" }), "NOT_RSA_KEY");
   });
 });

@@ -399,6 +399,10 @@ describe("EMSA-PSS (§9.1)", () => {
     expect(step(em, 2047, 20)).toBe(10); // salt shorter than expected: PS would cover 0x01 and salt
     expect(step(em, 2047, 48)).toBe(10); // salt longer than expected: position of 0x01 holds 0x00
     expect(step(em, 2047, 32, utf8Encode("abd"))).toBe(14);
+    // A changed PS byte leaves salt and H intact, so only the step 10 zero check catches it.
+    const dirtyPs = em.slice();
+    dirtyPs[5] = dirtyPs[5]! ^ 0x10;
+    expect(step(dirtyPs)).toBe(10);
     const flippedH = em.slice();
     flippedH[240] = flippedH[240]! ^ 1;
     expect(step(flippedH)).not.toBe("consistent");

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { toHex, utf8Encode } from "../../lib/bytes.ts";
-import { H0_1, K1, SHA1, createSha1, sha1 } from "../../lib/sha1.ts";
+import { H0_SHA1, K_SHA1, SHA1, createSha1, sha1 } from "../../lib/sha1.ts";
 import type { BlockInfo, PaddingInfo, Sha1RoundInfo, Sha1ScheduleInfo } from "../../lib/sha1.ts";
 
 /** The independent oracle: OpenSSL through node:crypto. */
@@ -157,7 +157,7 @@ describe("sha1 trace", () => {
   it("blocks chain from H(0) to the digest, and round 79 + hIn = hOut in every block", () => {
     const { digest, blocks, rounds } = traceOf(pseudoRandomBytes(130, 5)); // 3 blocks
     expect(blocks).toHaveLength(3);
-    expect([...blocks[0]!.hIn]).toEqual(H0_1);
+    expect([...blocks[0]!.hIn]).toEqual(H0_SHA1);
     for (let i = 1; i < blocks.length; i++) expect(blocks[i]!.hIn).toEqual(blocks[i - 1]!.hOut);
     expect(toHex(digest)).toBe([...blocks[2]!.hOut].map((w) => w.toString(16).padStart(8, "0")).join(""));
     expect(rounds).toHaveLength(3 * 80);
@@ -175,14 +175,14 @@ describe("sha1 trace", () => {
       for (let t = 0; t < 16; t++) expect(W[t]).toBe(view.getUint32(4 * t));
       for (let t = 16; t < 80; t++) expect(W[t]).toBe(rotl(W[t - 3]! ^ W[t - 8]! ^ W[t - 14]! ^ W[t - 16]!, 1));
     }
-    let previous = [...H0_1];
+    let previous = [...H0_SHA1];
     for (const r of rounds) {
       if (r.t === 0) previous = [...blocks[r.block]!.hIn];
       const [a, b, c, d, e] = previous as [number, number, number, number, number];
       const group = Math.floor(r.t / 20);
       const f = [(b & c) ^ (~b & d), b ^ c ^ d, (b & c) ^ (b & d) ^ (c & d), b ^ c ^ d][group]! >>> 0;
       expect(r.fName).toBe(["Ch", "Parity", "Maj", "Parity"][group]);
-      expect(r.K).toBe(K1[group]);
+      expect(r.K).toBe(K_SHA1[group]);
       expect(r.W).toBe(schedules[r.block]!.W[r.t]);
       expect(r.f).toBe(f);
       expect(r.T).toBe((rotl(a, 5) + f + e + r.K + r.W) >>> 0);
@@ -223,15 +223,15 @@ describe("SHA-1 constants", () => {
     expect(integerSqrt((1n << 60n) - 1n)).toBe((1n << 30n) - 1n); // the root itself is exact at the edge
     // ⌊2^30 · √x⌋ = ⌊√(x · 2^60)⌋
     const expected = [2n, 3n, 5n, 10n].map((x) => Number(integerSqrt(x << 60n)));
-    expect(K1).toEqual(expected);
-    expect(K1.map((k) => k.toString(16))).toEqual(["5a827999", "6ed9eba1", "8f1bbcdc", "ca62c1d6"]);
+    expect(K_SHA1).toEqual(expected);
+    expect(K_SHA1.map((k) => k.toString(16))).toEqual(["5a827999", "6ed9eba1", "8f1bbcdc", "ca62c1d6"]);
   });
 
   it("H(0) is the five words listed in §5.3.1, whose bytes count up and down in hex", () => {
-    expect(H0_1).toEqual([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
+    expect(H0_SHA1).toEqual([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
     // Read little-endian, the first four words are the bytes 01 23 45 … ef fe dc … 10.
-    const bytes = H0_1.slice(0, 4).flatMap((w) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24]);
+    const bytes = H0_SHA1.slice(0, 4).flatMap((w) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24]);
     expect(toHex(new Uint8Array(bytes))).toBe("0123456789abcdeffedcba9876543210");
-    expect(Object.isFrozen(H0_1) && Object.isFrozen(K1)).toBe(true);
+    expect(Object.isFrozen(H0_SHA1) && Object.isFrozen(K_SHA1)).toBe(true);
   });
 });
