@@ -205,3 +205,33 @@ export function wordsToBytes(H: Uint32Array): Uint8Array {
   for (let i = 0; i < H.length; i++) writeWord(out, 4 * i, H[i]!);
   return out;
 }
+
+/** The hooks of the traced path that the frame itself calls (the compression functions add their own). */
+export interface FrameTrace {
+  padding?(info: PaddingInfo): void;
+  block?(info: BlockInfo): void;
+}
+
+/**
+ * The frame done literally, for the traced (teaching) path: §5.1.1 pad the whole message, §5.2.1 parse
+ * it into N blocks, then the algorithm's compression function once per block, from H(0) to H(N).
+ * `compress` updates H in place for one block, reporting its own schedule and rounds.
+ */
+export function hashTraced(
+  M: Uint8Array,
+  H0: readonly number[],
+  compress: (H: Uint32Array, block: Uint8Array, index: number) => void,
+  trace: FrameTrace,
+): Uint8Array {
+  const padding = padMessage(M);
+  trace.padding?.({ ...padding, padded: padding.padded.slice() });
+  const H = Uint32Array.from(H0);
+  for (let i = 0; i < padding.blockCount; i++) {
+    const block = padding.padded.subarray(i * BLOCK_BYTES, (i + 1) * BLOCK_BYTES);
+    const hIn = H.slice();
+    compress(H, block, i);
+    trace.block?.({ index: i, block: block.slice(), hIn, hOut: H.slice() });
+  }
+  // The digest is H(N)0 ‖ H(N)1 ‖ … (§6.1.2 / §6.2.2).
+  return wordsToBytes(H);
+}

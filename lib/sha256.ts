@@ -10,7 +10,7 @@
  *
  * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final
  */
-import { BLOCK_BYTES, MdHasher, padMessage, wordsToBytes } from "./_md.ts";
+import { BLOCK_BYTES, hashTraced, MdHasher } from "./_md.ts";
 import type { BlockInfo, Hasher, PaddingInfo } from "./_md.ts";
 import type { HashFunction } from "./hash.ts";
 
@@ -204,20 +204,8 @@ function compressTraced(H: Uint32Array, block: Uint8Array, index: number, trace:
 }
 
 function sha256Traced(M: Uint8Array, trace: Sha256Trace): Uint8Array {
-  // §5.1.1 Padding the message.
-  const padding = padMessage(M);
-  trace.padding?.({ ...padding, padded: padding.padded.slice() });
-  // §5.3.3 Setting the initial hash value H(0).
-  const H = Uint32Array.from(H0_256);
-  // §5.2.1 Parse into N 512-bit blocks, then §6.2.2 for i = 1 to N.
-  for (let i = 0; i < padding.blockCount; i++) {
-    const block = padding.padded.subarray(i * BLOCK_BYTES, (i + 1) * BLOCK_BYTES);
-    const hIn = H.slice();
-    compressTraced(H, block, i, trace);
-    trace.block?.({ index: i, block: block.slice(), hIn, hOut: H.slice() });
-  }
-  // The digest is H(N)0 ‖ H(N)1 ‖ … ‖ H(N)7.
-  return wordsToBytes(H);
+  // H(0) is §5.3.3; padding, parsing and chaining are the shared frame of _md.ts.
+  return hashTraced(M, H0_256, (H, block, index) => compressTraced(H, block, index, trace), trace);
 }
 
 // ---------------------------------------------------------------------------------------------
