@@ -32,3 +32,17 @@ export async function captureCommand(command: string, outDir: string): Promise<{
   const code = await runCli([...argvOf(command), "--out", outDir], { out: (t) => (text += t), err: (t) => (text += t), color: false });
   return { code, text: text.split(outDir).join(".workshop/fixed").replace(/^\n+/, "") };
 }
+
+/** Code examples a guide shows from a real file: `<!-- example: test/x.test.ts -->` before a ```ts block. */
+const EXAMPLE = /<!-- example: ([^>]+?) -->\n```ts\n([\s\S]*?)```/g;
+
+export interface ExampleBlock {
+  file: string;
+  shown: string;
+  index: number;
+  length: number;
+}
+
+export function exampleBlocks(markdown: string): ExampleBlock[] {
+  return [...markdown.matchAll(EXAMPLE)].map((m) => ({ file: m[1]!, shown: m[2]!, index: m.index!, length: m[0].length }));
+}

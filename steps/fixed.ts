@@ -17,6 +17,11 @@ export function demoKeyPem(): string {
   return readFileSync(DEMO_KEY_PATH, "utf8");
 }
 
+/** The mock Entra's published demo signing key (steps/demo/demo-mock-signing-key.pem), for reproducible access tokens. */
+export function demoMockSigningKeyPem(): string {
+  return readFileSync(fileURLToPath(new URL("./demo/demo-mock-signing-key.pem", import.meta.url)), "utf8");
+}
+
 /** Deterministic bytes for a label: SHA-256("entra-workshop fixed:" label ":" counter) blocks, concatenated. Not random, on purpose. */
 export function fixedBytes(label: string, length: number): Uint8Array {
   const out = new Uint8Array(length);

@@ -98,16 +98,18 @@ function outDirOf(values: OptionValues): string {
   return values.fixed ? ".workshop/fixed" : ".workshop";
 }
 
-async function runOne(step: Step, values: OptionValues, io: Io, ui: Ui): Promise<unknown> {
+/** Runs one step; prints it unless --json; returns its exit code and, with --json, its data. */
+async function runOne(step: Step, values: OptionValues, io: Io, ui: Ui): Promise<{ code: number; json?: unknown }> {
   const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce });
   ctx.ws.ensureWritable();
   const result = await step.run(ctx, values);
-  if (values.json) return { step: step.number, id: step.id, notes: ctx.notes, result: step.json ? step.json(result) : result };
+  const code = step.exitCode?.(result) ?? 0;
+  if (values.json) return { code, json: { step: step.number, id: step.id, ok: code === 0, notes: ctx.notes, result: step.json ? step.json(result) : result } };
   const lines: string[] = [];
   for (const note of ctx.notes) lines.push(`  ${ui.paint("dim", "↳ " + note)}`);
   lines.push(...step.render(result, ui, ctx));
   io.out(lines.join("\n") + "\n");
-  return undefined;
+  return { code };
 }
 
 /** The whole command line: returns the exit code (0 ok, 1 a user mistake or a failed check, 2 a bug). */
@@ -139,18 +141,22 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return 0;
     }
     if (step) {
-      const json = await runOne(step, values, io, ui);
+      const { code, json } = await runOne(step, values, io, ui);
       if (json !== undefined) io.out(JSON.stringify(toJsonValue(json), null, 2) + "\n");
-      return 0;
+      return code;
     }
     if (values.all) {
       const results: unknown[] = [];
+      let code = 0;
+      // The workshop stops at the first step that fails: later steps would only repeat the failure.
       for (const s of STEPS) {
-        const json = await runOne(s, values, io, ui);
-        if (json !== undefined) results.push(json);
+        const one = await runOne(s, values, io, ui);
+        if (one.json !== undefined) results.push(one.json);
+        code = one.code;
+        if (code !== 0) break;
       }
       if (values.json) io.out(JSON.stringify(toJsonValue(results), null, 2) + "\n");
-      return 0;
+      return code;
     }
     io.out(helpFor(undefined, ui) + "\n");
     return 0;

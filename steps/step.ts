@@ -28,6 +28,8 @@ export interface Step<R = unknown> {
   produces: readonly string[];
   run(ctx: Context, options: OptionValues): Promise<R>;
   render(result: R, ui: Ui, ctx: Context): string[];
+  /** 1 when the step ran but its outcome is a failure (an AADSTS error); 0 by default */
+  exitCode?(result: R): number;
   /** what --json prints; by default the result itself (bigints and bytes become hex) */
   json?(result: R): unknown;
 }

@@ -5,15 +5,15 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { captureCommand, outputBlocks } from "../steps/capture.ts";
+import { captureCommand, exampleBlocks, outputBlocks } from "../steps/capture.ts";
 import { tempDir } from "./steps/helpers.ts";
 
 const markdown = readFileSync(new URL("../WORKSHOP.md", import.meta.url), "utf8");
 const blocks = outputBlocks(markdown);
 
 describe("WORKSHOP.md matches the program", () => {
-  it("shows output for every step 1–6", () => {
-    for (const n of [1, 2, 3, 4, 5, 6]) expect(blocks.some((b) => b.command.startsWith(`npm run step ${n} `))).toBe(true);
+  it("shows output for every step 1–8", () => {
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) expect(blocks.some((b) => b.command.startsWith(`npm run step ${n} `))).toBe(true);
   });
 
   it("every shown output is exactly what the command prints", async () => {
@@ -25,4 +25,15 @@ describe("WORKSHOP.md matches the program", () => {
       expect(text, `output of "${block.command}" in WORKSHOP.md; run npm run docs:update`).toBe(block.shown);
     }
   }, 60_000);
+});
+
+describe("code examples in WORKSHOP.md and README.md are the real test file", () => {
+  for (const name of ["WORKSHOP.md", "README.md"]) {
+    it(name, () => {
+      const text = readFileSync(new URL(`../${name}`, import.meta.url), "utf8");
+      const examples = exampleBlocks(text);
+      expect(examples.length).toBeGreaterThan(0);
+      for (const e of examples) expect(e.shown, `${name} shows ${e.file}; run npm run docs:update`).toBe(readFileSync(new URL(`../${e.file}`, import.meta.url), "utf8"));
+    });
+  }
 });

@@ -1,0 +1,279 @@
+/**
+ * The client assertion, judged the way Entra ID judges it, with node:crypto only: never with the
+ * kit's hand-built lib/ code (base64url, SHA, RSA, JWT), so that a bug there shows up as a rejected
+ * assertion, exactly as it would against the real service.
+ *
+ * Order of the checks (each stops at the first failure). Entra does not publish its order; this
+ * one is inferred, and puts cheap, structural checks before the key and the signature:
+ *   1. shape: three non-empty base64url parts (no + / = or whitespace), each of header and payload
+ *      UTF-8 JSON objects without a byte-order mark ............................... 50027
+ *   2. alg: RS256, RS384, RS512 or PS256 (missing or not a string: 50027) ........ 5002738
+ *   3. claims present and typed: aud an array or not a string: 50027; iss, sub, aud
+ *      missing ................................................................... 90014
+ *   4. sub = iss ...................................................................... 50048
+ *   5. iss = the form's client_id ..................................................... 700021
+ *   6. aud = this tenant's v1 or v2 token endpoint URL ................................ 700023
+ *   7. now within [nbf − skew, exp + skew); nbf optional (1970), exp required (a missing
+ *      exp reads as 1970, as Entra reports it); numbers or numeric strings; other types: 50027 700024
+ *   8. which key: x5t#S256, else x5t, else the first x5c certificate's SHA-1, else kid
+ *      (matched against the credential's keyId); none of them ....................... 5002723
+ *      (a thumbprint that is not base64url, or an x5c that is not an array of standard
+ *      base64 strings: 50027, inferred)
+ *   9. that key is registered on the app ................................... 700027 not registered
+ *  10. now within the registration's start and end dates .................... 700027 key expired
+ *  11. an RSA key (an EC certificate cannot make RS/PS signatures) .................. 5002730
+ *  12. at least 2048 bits ..................................................... 700027 key too small
+ *  13. the signature verifies: RS256/384/512 = RSASSA-PKCS1-v1_5, PS256 = RSASSA-PSS with
+ *      SHA-256, MGF1-SHA-256 and a 32-byte salt (RFC 7518 §3.5; a PSS signature with another salt
+ *      length fails; .NET's RSASignaturePadding.Pss also uses the hash length) .. 700027 bad signature
+ * Not checked: jti (Entra's replay rules are not published), typ, iat, the assertion's lifetime
+ * (the docs say Entra places no restriction on exp), x5c when a thumbprint is also present.
+ */
+import { createHash, verify, X509Certificate, constants, type KeyObject } from "node:crypto";
+import type { Application, KeyCredential, Tenant } from "./registry.ts";
+
+export interface AssertionCheckInput {
+  /** The client_assertion form field. */
+  assertion: string;
+  /** The client_id form field. */
+  clientId: string;
+  application: Application;
+  tenant: Tenant;
+  /** The origin the request was sent to, e.g. https://127.0.0.1:8443. */
+  origin: string;
+  now: Date;
+  clockSkewSeconds: number;
+}
+
+export type AssertionVerdict =
+  | { ok: true; key: KeyCredential; alg: string; header: Record<string, unknown>; claims: Record<string, unknown> }
+  | { ok: false; id: string; params: Record<string, string | number> };
+
+/** Where the workshop builds aud for: the real authority host (the request's own origin is also accepted). */
+export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
+
+interface AlgorithmSpec {
+  hash: "sha256" | "sha384" | "sha512";
+  pss: boolean;
+}
+
+/**
+ * What the mock verifies. RS384 and RS512 because Entra's own 5002738 text lists them; PS256
+ * because Microsoft's certificate-credentials page (2025) and MSAL use it.
+ */
+const ALGORITHMS: Readonly<Record<string, AlgorithmSpec>> = {
+  RS256: { hash: "sha256", pss: false },
+  RS384: { hash: "sha384", pss: false },
+  RS512: { hash: "sha512", pss: false },
+  PS256: { hash: "sha256", pss: true },
+};
+
+const MIN_RSA_BITS = 2048;
+
+export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
+  // 1. Shape.
+  const parts = input.assertion.split(".");
+  if (parts.length !== 3) return fail("50027");
+  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
+  const header = decodeJsonPart(headerPart);
+  const claims = decodeJsonPart(payloadPart);
+  const signature = decodeBase64url(signaturePart);
+  if (!header || !claims || !signature) return fail("50027");
+
+  // 2. Algorithm.
+  if (typeof header.alg !== "string" || header.alg === "") return fail("50027");
+  const spec = ALGORITHMS[header.alg];
+  if (!spec) return fail("5002738", { alg: header.alg });
+
+  // 3. Claims present, of the right type.
+  if (Array.isArray(claims.aud)) return fail("50027");
+  for (const name of ["iss", "sub", "aud"] as const) {
+    if (claims[name] !== undefined && claims[name] !== null && typeof claims[name] !== "string") return fail("50027");
+  }
+  for (const name of ["iss", "sub", "aud"] as const) {
+    if (typeof claims[name] !== "string" || claims[name] === "") return fail("90014", { field: name });
+  }
+  const iss = claims.iss as string;
+  const sub = claims.sub as string;
+  const aud = claims.aud as string;
+
+  // 4–6. Who and for whom.
+  if (iss.toLowerCase() !== sub.toLowerCase()) return fail("50048");
+  if (iss.toLowerCase() !== input.clientId.toLowerCase()) return fail("700021");
+  if (!audienceMatches(aud, input.tenant, input.origin)) return fail("700023");
+
+  // 7. When.
+  const nbf = numericDate(claims.nbf);
+  const exp = numericDate(claims.exp);
+  if (nbf === "bad" || exp === "bad") return fail("50027");
+  const nowSeconds = input.now.getTime() / 1000;
+  const from = nbf ?? 0;
+  const until = exp ?? 0;
+  if (!(nowSeconds >= from - input.clockSkewSeconds && nowSeconds < until + input.clockSkewSeconds)) {
+    return fail("700024", { now: dotNetRoundTrip(input.now.getTime()), nbf: dotNetRoundTrip(from * 1000), exp: dotNetRoundTrip(until * 1000) });
+  }
+
+  // 8–9. Which key, and is it registered.
+  const identified = identifyKey(header, input.application.keyCredentials);
+  if (identified === "bad") return fail("50027");
+  if (identified === "none") return fail("5002723");
+  const { key, thumbprint } = identified;
+  if (!key) {
+    return fail("700027-not-registered", {
+      appId: input.application.appId,
+      thumbprintPart: thumbprint ? `Thumbprint of key used by client: '${thumbprint}', ` : "",
+    });
+  }
+  const shown = thumbprint ?? hex(sha(key.certificateDer, "sha1"));
+  const found = { thumbprint: shown, start: entraKeyDate(key.startDateTime), end: entraKeyDate(key.endDateTime) };
+
+  // 10. The registration's dates.
+  if (input.now < key.startDateTime || input.now > key.endDateTime) return fail("700027-key-expired", found);
+
+  // 11–12. The key itself.
+  const publicKey = new X509Certificate(key.certificateDer).publicKey;
+  if (publicKey.asymmetricKeyType !== "rsa") return fail("5002730");
+  const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_RSA_BITS) return fail("700027-key-too-small", { bits, thumbprint: shown });
+
+  // 13. The signature over ASCII(header part "." payload part), RFC 7515 §5.2.
+  const signingInput = Buffer.from(`${headerPart}.${payloadPart}`, "ascii");
+  if (!verifySignature(spec, publicKey, signingInput, signature)) return fail("700027-bad-signature", found);
+
+  return { ok: true, key, alg: header.alg, header, claims };
+}
+
+function fail(id: string, params: Record<string, string | number> = {}): AssertionVerdict {
+  return { ok: false, id, params };
+}
+
+// ── Decoding ─────────────────────────────────────────────────────────────────────────────────────
+
+/** RFC 7515 §2: base64url without padding; + / = and whitespace make a part malformed. */
+function decodeBase64url(part: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(part) || part.length % 4 === 1) return undefined;
+  return Buffer.from(part, "base64url");
+}
+
+const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** A base64url part holding a UTF-8 JSON object (RFC 7515 §5.2 steps 2–4); a BOM is refused. */
+function decodeJsonPart(part: string): Record<string, unknown> | undefined {
+  const bytes = decodeBase64url(part);
+  if (!bytes) return undefined;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
+  try {
+    const value: unknown = JSON.parse(STRICT_UTF8.decode(bytes));
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * NumericDate (RFC 7519 §2), also as a numeric JSON string (MSAL.NET sends "1700000000").
+ * Taken literally: a value in milliseconds is a date far in the future.
+ */
+function numericDate(value: unknown): number | undefined | "bad" {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "number") return Number.isFinite(value) ? value : "bad";
+  if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
+  return "bad";
+}
+
+// ── Audience ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * aud must be the tenant's token endpoint, v2 (/oauth2/v2.0/token) or v1 (/oauth2/token), with
+ * the tenant as its GUID or any of its domains, at the origin the request came to or at
+ * https://login.microsoftonline.com (the workshop builds aud for the real host even when it posts
+ * to a local mock). The text compares case-insensitively (MSAL lower-cases aud) and is otherwise
+ * taken as it is: a trailing slash, a query, an explicit :443 or a "/./" is a mismatch.
+ */
+export function audienceMatches(aud: string, tenant: Tenant, requestOrigin: string): boolean {
+  return acceptedAudiences(tenant, requestOrigin).includes(aud.toLowerCase());
+}
+
+/** Every aud value the tenant accepts, lower case. */
+export function acceptedAudiences(tenant: Tenant, requestOrigin: string): string[] {
+  const origins = new Set([requestOrigin.toLowerCase(), ENTRA_ORIGIN]);
+  const names = [tenant.id, ...tenant.domains].map((n) => n.toLowerCase());
+  const out: string[] = [];
+  for (const origin of origins) for (const name of names) out.push(`${origin}/${name}/oauth2/v2.0/token`, `${origin}/${name}/oauth2/token`);
+  return out;
+}
+
+// ── The key ──────────────────────────────────────────────────────────────────────────────────────
+
+type KeyIdentification = "bad" | "none" | { key: KeyCredential | undefined; thumbprint: string | undefined };
+
+/** Finds the registered key the header points at, and the thumbprint Entra would quote (hex, upper case). */
+function identifyKey(header: Record<string, unknown>, keys: readonly KeyCredential[]): KeyIdentification {
+  const x5tS256 = header["x5t#S256"];
+  const x5t = header.x5t;
+  const x5c = header.x5c;
+  const kid = header.kid;
+  for (const value of [x5tS256, x5t, kid]) if (value !== undefined && typeof value !== "string") return "bad";
+  let firstCertificate: Buffer | undefined;
+  if (x5c !== undefined) {
+    // RFC 7515 §4.1.6: an array of standard base64 (not base64url) DER certificates.
+    if (!Array.isArray(x5c) || x5c.length === 0) return "bad";
+    for (const item of x5c) if (typeof item !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(item) || item.length % 4 !== 0) return "bad";
+    firstCertificate = Buffer.from(x5c[0] as string, "base64");
+  }
+  if (typeof x5tS256 === "string" && x5tS256 !== "") return byThumbprint(x5tS256, "sha256", keys);
+  if (typeof x5t === "string" && x5t !== "") return byThumbprint(x5t, "sha1", keys);
+  if (firstCertificate) {
+    const thumb = sha(firstCertificate, "sha1");
+    return { key: keys.find((k) => sha(k.certificateDer, "sha1").equals(thumb)), thumbprint: hex(thumb) };
+  }
+  if (typeof kid === "string" && kid !== "") return { key: keys.find((k) => k.keyId.toLowerCase() === kid.toLowerCase()), thumbprint: undefined };
+  return "none";
+}
+
+function byThumbprint(value: string, hash: "sha1" | "sha256", keys: readonly KeyCredential[]): KeyIdentification {
+  const thumb = decodeBase64url(value);
+  if (!thumb) return "bad";
+  // Entra quotes the bytes it decoded, whatever their length: base64url of the thumbprint's hex
+  // TEXT shows up as 80 hex digits (e.g. '4442…'), which is the tell-tale of that mistake.
+  return { key: keys.find((k) => sha(k.certificateDer, hash).equals(thumb)), thumbprint: hex(thumb) };
+}
+
+function sha(data: Uint8Array, hash: "sha1" | "sha256"): Buffer {
+  return createHash(hash).update(data).digest();
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString("hex").toUpperCase();
+}
+
+function verifySignature(spec: AlgorithmSpec, key: KeyObject, data: Buffer, signature: Buffer): boolean {
+  try {
+    return verify(
+      spec.hash,
+      data,
+      spec.pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key, padding: constants.RSA_PKCS1_PADDING },
+      signature,
+    );
+  } catch {
+    return false;
+  }
+}
+
+// ── Dates as Entra writes them ───────────────────────────────────────────────────────────────────
+
+const DOTNET_MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const DOTNET_MIN = -62135596800000; // 0001-01-01T00:00:00Z, DateTime.MinValue
+
+/** .NET's round-trip format, 7 fraction digits: 2025-08-29T05:47:32.1500000Z. */
+export function dotNetRoundTrip(milliseconds: number): string {
+  if (!Number.isFinite(milliseconds) || milliseconds > DOTNET_MAX) return "9999-12-31T23:59:59.9999999Z";
+  if (milliseconds < DOTNET_MIN) return "0001-01-01T00:00:00.0000000Z";
+  return new Date(Math.floor(milliseconds)).toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
+}
+
+/** MM/DD/YYYY HH:MM:SS in UTC, as in "Found key 'Start=06/29/2021 21:13:15, End=…'". */
+export function entraKeyDate(date: Date): string {
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(date.getUTCMonth() + 1)}/${p(date.getUTCDate())}/${date.getUTCFullYear()} ${p(date.getUTCHours())}:${p(date.getUTCMinutes())}:${p(date.getUTCSeconds())}`;
+}

@@ -1,0 +1,139 @@
+/**
+ * The node:https door to the mock Entra ID: turns each IncomingMessage into a Fetch `Request`, hands
+ * it to the core's `handle`, and writes the `Response` back. Nothing about Entra lives here.
+ */
+import { createServer, type ServerOptions } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { KitError } from "../lib/errors.ts";
+
+export interface MockServerOptions {
+  /** 0 picks any free port. */
+  port: number;
+  /** Interface to listen on, e.g. "127.0.0.1" (the default) or "::1". */
+  host?: string;
+  /** Anything with the core's `handle(request)`: the object `createMockAad()` returns. */
+  mock: { handle(request: Request): Promise<Response> };
+  /** PEM server certificate (with any intermediates) and its private key. */
+  tls: { cert: string; key: string };
+}
+
+export interface MockServer {
+  /** "https://127.0.0.1:8443", with the port actually bound. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTPS server; rejects with KitError PORT_IN_USE (or LISTEN_FAILED) when it cannot listen. */
+export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
+  const host = options.host ?? "127.0.0.1";
+  const tls: ServerOptions = { cert: options.tls.cert, key: options.tls.key };
+  const server = createServer(tls, (req, res) => {
+    serve(req, res, options.mock, host).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
+      res.end("mock-aad: internal error\n");
+    });
+  });
+  await new Promise<void>((done, fail) => {
+    server.once("error", (error: NodeJS.ErrnoException) => fail(listenError(error, host, options.port)));
+    server.listen(options.port, host, () => done());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `https://${urlHost(host)}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections(); // keep-alive sockets would hold close() open
+      }),
+  };
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, mock: MockServerOptions["mock"], host: string): Promise<void> {
+  // The client's Host header gives the origin the core writes into discovery documents.
+  const origin = `https://${req.headers.host ?? urlHost(host)}`;
+  const method = req.method ?? "GET";
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+  }
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const path = req.url?.startsWith("/") ? req.url : "/"; // origin-form only (RFC 9112 §3.2.1)
+  const request = new Request(`${origin}${path}`, {
+    method,
+    headers,
+    body: hasBody ? bodyStream(req) : null,
+    duplex: "half",
+  } as RequestInit & { duplex: "half" });
+
+  const response = await mock.handle(request);
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  res.end(Buffer.from(await response.arrayBuffer()));
+  if (!req.complete) req.resume(); // drain what the core did not read
+}
+
+/**
+ * The request body as a web stream, with back-pressure. Unlike Readable.toWeb, cancelling it (the
+ * core stops reading an oversized body) drains and discards the rest instead of destroying the
+ * socket, so the core's error response still reaches the client.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on("data", (chunk: Buffer) => {
+          if (!open) return;
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once("end", () => {
+          if (open) controller.close();
+          open = false;
+        });
+        req.once("error", (error) => {
+          if (open) controller.error(error);
+          open = false;
+        });
+        req.once("close", () => {
+          // The client went away before the body ended: fail the read instead of waiting forever.
+          if (open && !req.complete) {
+            controller.error(new Error("the client closed the connection before the body ended"));
+            open = false;
+          }
+        });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        open = false;
+        req.resume();
+      },
+    },
+    { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+  );
+}
+
+function listenError(error: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${urlHost(host)}:${port}`;
+  if (error.code === "EADDRINUSE") {
+    return new KitError("PORT_IN_USE", `Port ${port} is in use: another program (perhaps another mock-aad) is already listening on ${where}.`, "Stop that program, pick another port with --port N, or use --port 0 for any free port.");
+  }
+  if (error.code === "EACCES") {
+    return new KitError("PORT_DENIED", `This user may not listen on ${where} (ports below 1024 need extra rights).`, "Use a port above 1024, e.g. --port 8443, or --port 0 for any free port.");
+  }
+  if (error.code === "EADDRNOTAVAIL" || error.code === "ENOTFOUND") {
+    return new KitError("BAD_HOST", `Cannot listen on ${host}: this machine has no such address.`, "Use --host 127.0.0.1 (the default), ::1 or localhost.");
+  }
+  return new KitError("LISTEN_FAILED", `Cannot listen on ${where}: ${error.code ?? error.message}.`, "Try another --port or --host.");
+}
+
+/** IPv6 literals need brackets in a URL. */
+function urlHost(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}

@@ -1,0 +1,460 @@
+/**
+ * A local certificate authority and a TLS server certificate for the mock Entra ID's HTTPS server.
+ *
+ * MSAL and @azure/identity refuse plain-http authorities, so `npm run mock-aad` must speak TLS, and
+ * the clients must trust its certificate. Rather than a lone self-signed server certificate, the kit
+ * makes a tiny two-level PKI, the same shape as a real one:
+ *
+ *   ca.pem       "Entra workshop local CA": self-signed, basicConstraints cA TRUE (critical),
+ *                keyUsage keyCertSign + cRLSign (critical), subjectKeyIdentifier. Valid 10 years.
+ *                This is the file clients trust (NODE_EXTRA_CA_CERTS, curl --cacert, a trust store).
+ *   server.pem   "localhost", issued by the CA: subjectAltName DNS:localhost, IP:127.0.0.1, IP:::1;
+ *                extKeyUsage serverAuth; keyUsage digitalSignature + keyEncipherment (critical);
+ *                basicConstraints cA FALSE; subject and authority key identifiers. Valid 365 days,
+ *                under the 398 days Apple platforms accept for TLS server certificates.
+ *
+ * The files live in `.workshop/mock-aad/` (ca.pem, ca-key.pem, server.pem, server-key.pem; the keys
+ * with mode 0600) and are reused while they are valid. A server certificate near its end (or not
+ * matching the CA) is reissued by the same CA, so a CA you already trust keeps working; only a CA
+ * near its own end is replaced, and then the server certificate with it.
+ *
+ * Certificates are encoded with pkijs/asn1js (RFC 5280 §4.1) and the TBSCertificate is signed with
+ * node:crypto (sha256WithRSAEncryption): this is plumbing for the mock, not part of the lesson.
+ */
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPair, sign, type KeyObject } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import * as asn1js from "asn1js";
+import * as pkijs from "pkijs";
+import { KitError } from "../lib/errors.ts";
+import { pemEncode } from "../lib/pem.ts";
+import { encodeDistinguishedName, randomSerialNumber } from "../lib/x509.ts";
+
+// ── OIDs (RFC 5280 §4.2.1) ───────────────────────────────────────────────────────────────────────
+const OID_SHA256_WITH_RSA = "1.2.840.113549.1.1.11"; // sha256WithRSAEncryption
+const OID_KEY_USAGE = "2.5.29.15"; // keyUsage
+const OID_EXT_KEY_USAGE = "2.5.29.37"; // extKeyUsage
+const OID_BASIC_CONSTRAINTS = "2.5.29.19"; // basicConstraints
+const OID_SUBJECT_KEY_IDENTIFIER = "2.5.29.14"; // subjectKeyIdentifier
+const OID_AUTHORITY_KEY_IDENTIFIER = "2.5.29.35"; // authorityKeyIdentifier
+const OID_SUBJECT_ALT_NAME = "2.5.29.17"; // subjectAltName
+const OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"; // id-kp-serverAuth
+
+// keyUsage bits, numbered from the most significant bit of the first byte (RFC 5280 §4.2.1.3).
+const KU_DIGITAL_SIGNATURE = 0;
+const KU_KEY_ENCIPHERMENT = 2;
+const KU_KEY_CERT_SIGN = 5;
+const KU_CRL_SIGN = 6;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long the local CA is valid. */
+export const CA_LIFETIME_DAYS = 3650;
+/** How long the server certificate is valid: at most 398 days, Apple's limit for TLS server certificates. */
+export const SERVER_LIFETIME_DAYS = 365;
+/** Files this close to their end are replaced, so a server started today stays valid all week. */
+export const RENEW_BEFORE_DAYS = 7;
+/** The names the server certificate covers (its subjectAltName). */
+export const SERVER_DNS_NAMES: readonly string[] = ["localhost"];
+export const SERVER_IP_ADDRESSES: readonly string[] = ["127.0.0.1", "::1"];
+
+export const CA_SUBJECT = "CN=Entra workshop local CA, O=entra-cert-auth-workshop (local use only)";
+export const SERVER_SUBJECT = "CN=localhost, O=entra-cert-auth-workshop (local use only)";
+
+/** File names inside the folder (`.workshop/mock-aad/` by default). */
+export const LOCAL_CA_FILES = {
+  ca: "ca.pem",
+  caKey: "ca-key.pem",
+  server: "server.pem",
+  serverKey: "server-key.pem",
+} as const;
+
+// ── Building one certificate ─────────────────────────────────────────────────────────────────────
+
+export interface IssuedCertificateOptions {
+  /** Distinguished name, most specific first: "CN=localhost, O=…". */
+  subject: string;
+  /** DER Name of the issuer, byte for byte as in the issuer's certificate; omit for self-signed. */
+  issuerNameDer?: Uint8Array;
+  /** The subject's public key. */
+  publicKey: KeyObject;
+  /** The key that signs: the issuer's private key (or the subject's own when self-signed). */
+  signingKey: KeyObject;
+  notBefore: Date;
+  notAfter: Date;
+  serialNumber?: Uint8Array;
+  /** Extensions in the order they are written. */
+  extensions: pkijs.Extension[];
+}
+
+/**
+ * Builds an X.509 v3 certificate (RFC 5280 §4.1) and signs its TBSCertificate with node:crypto,
+ * sha256WithRSAEncryption. Returns the certificate DER.
+ */
+export function buildIssuedCertificate(options: IssuedCertificateOptions): Uint8Array {
+  const subjectDer = encodeDistinguishedName(options.subject);
+  const issuerDer = options.issuerNameDer ?? subjectDer;
+  const spkiDer = new Uint8Array(options.publicKey.export({ type: "spki", format: "der" }));
+
+  const certificate = new pkijs.Certificate();
+  certificate.version = 2; // v3 (§4.1.2.1)
+  certificate.serialNumber = new asn1js.Integer({ valueHex: (options.serialNumber ?? randomSerialNumber()).slice() }); // §4.1.2.2
+  certificate.signature = sha256WithRsa(); // §4.1.2.3
+  certificate.issuer = pkijs.RelativeDistinguishedNames.fromBER(issuerDer.slice()); // §4.1.2.4
+  certificate.subject = pkijs.RelativeDistinguishedNames.fromBER(subjectDer.slice()); // §4.1.2.6
+  certificate.notBefore = x509Time(options.notBefore); // §4.1.2.5
+  certificate.notAfter = x509Time(options.notAfter);
+  certificate.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(spkiDer.slice()); // §4.1.2.7
+  certificate.extensions = options.extensions; // §4.1.2.9
+
+  const tbsDer = new Uint8Array(certificate.encodeTBS().toBER());
+  certificate.tbsView = tbsDer.slice();
+  const signature = sign("sha256", tbsDer, options.signingKey); // RSASSA-PKCS1-v1_5 with SHA-256
+  certificate.signatureAlgorithm = sha256WithRsa(); // §4.1.1.2
+  certificate.signatureValue = new asn1js.BitString({ valueHex: new Uint8Array(signature).slice() }); // §4.1.1.3
+  return new Uint8Array(certificate.toSchema(false).toBER());
+}
+
+/** basicConstraints (§4.2.1.9), always critical here. */
+export function basicConstraintsExtension(cA: boolean): pkijs.Extension {
+  return new pkijs.Extension({
+    extnID: OID_BASIC_CONSTRAINTS,
+    critical: true,
+    extnValue: new pkijs.BasicConstraints({ cA }).toSchema().toBER(),
+  });
+}
+
+/** keyUsage (§4.2.1.3), critical, from bit numbers (0 = digitalSignature … 8 = decipherOnly). */
+export function keyUsageExtension(bits: number[]): pkijs.Extension {
+  const bytes = new Uint8Array(2);
+  for (const bit of bits) bytes[bit >> 3] = (bytes[bit >> 3] ?? 0) | (0x80 >> (bit & 7));
+  // DER named BIT STRING: no trailing zero bits (X.690 §11.2.2), so count and drop them.
+  const highest = Math.max(...bits);
+  const used = highest + 1;
+  const content = bytes.slice(0, Math.ceil(used / 8));
+  const unusedBits = content.length * 8 - used;
+  return new pkijs.Extension({
+    extnID: OID_KEY_USAGE,
+    critical: true,
+    extnValue: new asn1js.BitString({ valueHex: content, unusedBits }).toBER(),
+  });
+}
+
+/** subjectKeyIdentifier (§4.2.1.2 method 1): SHA-1 of the subjectPublicKey BIT STRING contents. */
+export function keyIdentifierOf(publicKey: KeyObject): Uint8Array {
+  const spki = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
+  const info = pkijs.PublicKeyInfo.fromBER(spki.slice());
+  return new Uint8Array(createHash("sha1").update(info.subjectPublicKey.valueBlock.valueHexView).digest());
+}
+
+function subjectKeyIdentifierExtension(keyId: Uint8Array): pkijs.Extension {
+  return new pkijs.Extension({
+    extnID: OID_SUBJECT_KEY_IDENTIFIER,
+    critical: false,
+    extnValue: new asn1js.OctetString({ valueHex: keyId.slice() }).toBER(),
+  });
+}
+
+function authorityKeyIdentifierExtension(keyId: Uint8Array): pkijs.Extension {
+  return new pkijs.Extension({
+    extnID: OID_AUTHORITY_KEY_IDENTIFIER, // §4.2.1.1: keyIdentifier [0] = the issuer's subjectKeyIdentifier
+    critical: false,
+    extnValue: new pkijs.AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: keyId.slice() }) }).toSchema().toBER(),
+  });
+}
+
+function subjectAltNameExtension(dnsNames: readonly string[], ipAddresses: readonly string[]): pkijs.Extension {
+  const names = [
+    ...dnsNames.map((name) => new pkijs.GeneralName({ type: 2, value: name })), // dNSName [2] IA5String
+    ...ipAddresses.map((ip) => new pkijs.GeneralName({ type: 7, value: new asn1js.OctetString({ valueHex: ipBytes(ip) }) })), // iPAddress [7]
+  ];
+  return new pkijs.Extension({
+    extnID: OID_SUBJECT_ALT_NAME, // §4.2.1.6; not critical because the subject name is not empty
+    critical: false,
+    extnValue: new pkijs.GeneralNames({ names }).toSchema().toBER(),
+  });
+}
+
+function serverAuthExtension(): pkijs.Extension {
+  return new pkijs.Extension({
+    extnID: OID_EXT_KEY_USAGE, // §4.2.1.12
+    critical: false,
+    extnValue: new pkijs.ExtKeyUsage({ keyPurposes: [OID_SERVER_AUTH] }).toSchema().toBER(),
+  });
+}
+
+// ── The CA and the server certificate ────────────────────────────────────────────────────────────
+
+export interface KeyAndCertificate {
+  der: Uint8Array;
+  certificatePem: string;
+  privateKey: KeyObject;
+  privateKeyPem: string;
+}
+
+/** A new self-signed CA certificate and its RSA 2048 key. */
+export async function createLocalCa(now: Date = new Date()): Promise<KeyAndCertificate> {
+  const { publicKey, privateKey } = await newRsaKeyPair();
+  const keyId = keyIdentifierOf(publicKey);
+  const der = buildIssuedCertificate({
+    subject: CA_SUBJECT,
+    publicKey,
+    signingKey: privateKey,
+    ...validity(now, CA_LIFETIME_DAYS),
+    extensions: [
+      basicConstraintsExtension(true),
+      keyUsageExtension([KU_KEY_CERT_SIGN, KU_CRL_SIGN]),
+      subjectKeyIdentifierExtension(keyId),
+    ],
+  });
+  return bundle(der, privateKey);
+}
+
+/** A new server certificate for localhost, 127.0.0.1 and ::1, issued by the given CA. */
+export async function createServerCertificate(ca: { der: Uint8Array; privateKey: KeyObject }, now: Date = new Date()): Promise<KeyAndCertificate> {
+  const { publicKey, privateKey } = await newRsaKeyPair();
+  const caCertificate = pkijs.Certificate.fromBER(ca.der.slice());
+  const caPublicKey = createPublicKey({ key: Buffer.from(caCertificate.subjectPublicKeyInfo.toSchema().toBER()), format: "der", type: "spki" });
+  const der = buildIssuedCertificate({
+    subject: SERVER_SUBJECT,
+    issuerNameDer: new Uint8Array(caCertificate.subject.toSchema().toBER()),
+    publicKey,
+    signingKey: ca.privateKey,
+    ...validity(now, SERVER_LIFETIME_DAYS),
+    extensions: [
+      basicConstraintsExtension(false),
+      keyUsageExtension([KU_DIGITAL_SIGNATURE, KU_KEY_ENCIPHERMENT]),
+      serverAuthExtension(),
+      subjectAltNameExtension(SERVER_DNS_NAMES, SERVER_IP_ADDRESSES),
+      subjectKeyIdentifierExtension(keyIdentifierOf(publicKey)),
+      authorityKeyIdentifierExtension(keyIdentifierOf(caPublicKey)),
+    ],
+  });
+  return bundle(der, privateKey);
+}
+
+// ── Keeping them on disk ─────────────────────────────────────────────────────────────────────────
+
+export interface LocalTls {
+  /** The folder holding the four files. */
+  dir: string;
+  caPath: string;
+  caKeyPath: string;
+  serverPath: string;
+  serverKeyPath: string;
+  /** PEM texts, ready for node:https `createServer({ cert, key })` and a client's `ca`. */
+  caPem: string;
+  serverPem: string;
+  serverKeyPem: string;
+  /** SHA-1 thumbprint of the CA (upper-case hex), as Windows' certificate stores name it. */
+  caThumbprint: string;
+  caNotAfter: Date;
+  serverNotAfter: Date;
+  /** What this call made anew, and why (empty when everything was reused). */
+  created: { ca: boolean; server: boolean; reasons: string[] };
+}
+
+export interface EnsureLocalTlsOptions {
+  /** Folder for the files, e.g. `.workshop/mock-aad`. Created when missing. */
+  dir: string;
+  /** The clock; default now. */
+  now?: Date;
+}
+
+/**
+ * Returns the local CA and server certificate from `dir`, reusing the files when they are present
+ * and valid for at least RENEW_BEFORE_DAYS more days, and (re)generating what is not.
+ */
+export async function ensureLocalTls(options: EnsureLocalTlsOptions): Promise<LocalTls> {
+  const dir = resolve(options.dir);
+  const now = options.now ?? new Date();
+  const paths = {
+    ca: join(dir, LOCAL_CA_FILES.ca),
+    caKey: join(dir, LOCAL_CA_FILES.caKey),
+    server: join(dir, LOCAL_CA_FILES.server),
+    serverKey: join(dir, LOCAL_CA_FILES.serverKey),
+  };
+  const reasons: string[] = [];
+
+  let ca = loadCa(paths.ca, paths.caKey, now, reasons);
+  const newCa = !ca;
+  if (!ca) {
+    const made = await createLocalCa(now);
+    ca = { der: made.der, certificatePem: made.certificatePem, privateKey: made.privateKey, privateKeyPem: made.privateKeyPem, x509: new X509Certificate(made.certificatePem) };
+  }
+  let server = newCa ? undefined : loadServer(paths.server, paths.serverKey, ca.x509, now, reasons);
+  const newServer = !server;
+  if (!server) {
+    const made = await createServerCertificate(ca, now);
+    server = { certificatePem: made.certificatePem, privateKeyPem: made.privateKeyPem, x509: new X509Certificate(made.certificatePem) };
+  }
+
+  if (newCa || newServer) {
+    makeFolder(dir);
+    if (newCa) {
+      writeFileAtomic(paths.caKey, ca.privateKeyPem, true);
+      writeFileAtomic(paths.ca, ca.certificatePem, false);
+    }
+    writeFileAtomic(paths.serverKey, server.privateKeyPem, true);
+    writeFileAtomic(paths.server, server.certificatePem, false);
+  }
+
+  return {
+    dir,
+    caPath: paths.ca,
+    caKeyPath: paths.caKey,
+    serverPath: paths.server,
+    serverKeyPath: paths.serverKey,
+    caPem: ca.certificatePem,
+    serverPem: server.certificatePem,
+    serverKeyPem: server.privateKeyPem,
+    caThumbprint: ca.x509.fingerprint.replace(/:/g, "").toUpperCase(),
+    caNotAfter: new Date(ca.x509.validTo),
+    serverNotAfter: new Date(server.x509.validTo),
+    created: { ca: newCa, server: newServer, reasons },
+  };
+}
+
+interface LoadedCa {
+  der: Uint8Array;
+  certificatePem: string;
+  privateKey: KeyObject;
+  privateKeyPem: string;
+  x509: X509Certificate;
+}
+
+function loadCa(certPath: string, keyPath: string, now: Date, reasons: string[]): LoadedCa | undefined {
+  const files = readPair(certPath, keyPath, "the local CA", reasons);
+  if (!files) return undefined;
+  const problem = (() => {
+    if (!files.x509.ca) return "ca.pem is not a CA certificate";
+    if (!files.x509.verify(files.x509.publicKey)) return "ca.pem is not self-signed";
+    return validityProblem("ca.pem", files.x509, now);
+  })();
+  if (problem) {
+    reasons.push(problem);
+    return undefined;
+  }
+  return { der: new Uint8Array(files.x509.raw), certificatePem: files.certificatePem, privateKey: files.privateKey, privateKeyPem: files.privateKeyPem, x509: files.x509 };
+}
+
+function loadServer(certPath: string, keyPath: string, ca: X509Certificate, now: Date, reasons: string[]): { certificatePem: string; privateKeyPem: string; x509: X509Certificate } | undefined {
+  const files = readPair(certPath, keyPath, "the server certificate", reasons);
+  if (!files) return undefined;
+  const x = files.x509;
+  const problem = (() => {
+    if (!x.checkIssued(ca) || !x.verify(ca.publicKey)) return "server.pem was not issued by ca.pem";
+    if (!SERVER_DNS_NAMES.every((name) => x.checkHost(name, { subject: "never" }) === name)) return "server.pem does not cover every host name";
+    if (!SERVER_IP_ADDRESSES.every((ip) => x.checkIP(ip) !== undefined)) return "server.pem does not cover every IP address";
+    return validityProblem("server.pem", x, now);
+  })();
+  if (problem) {
+    reasons.push(problem);
+    return undefined;
+  }
+  return { certificatePem: files.certificatePem, privateKeyPem: files.privateKeyPem, x509: x };
+}
+
+/** Reads a certificate and its key; undefined (with a reason) when missing, unreadable or not a pair. */
+function readPair(certPath: string, keyPath: string, what: string, reasons: string[]) {
+  if (!existsSync(certPath) || !existsSync(keyPath)) {
+    reasons.push(`${what} is missing`);
+    return undefined;
+  }
+  try {
+    const certificatePem = readFileSync(certPath, "utf8");
+    const privateKeyPem = readFileSync(keyPath, "utf8");
+    const x509 = new X509Certificate(certificatePem);
+    const privateKey = createPrivateKey(privateKeyPem);
+    if (!x509.checkPrivateKey(privateKey)) {
+      reasons.push(`the key of ${what} does not match its certificate`);
+      return undefined;
+    }
+    return { certificatePem, privateKeyPem, x509, privateKey };
+  } catch {
+    reasons.push(`${what} could not be read`);
+    return undefined;
+  }
+}
+
+function validityProblem(name: string, x: X509Certificate, now: Date): string | undefined {
+  const from = new Date(x.validFrom);
+  const to = new Date(x.validTo);
+  if (now.getTime() < from.getTime()) return `${name} is not valid before ${from.toISOString()}`;
+  if (now.getTime() >= to.getTime()) return `${name} expired on ${to.toISOString()}`;
+  if (to.getTime() - now.getTime() < RENEW_BEFORE_DAYS * DAY_MS) return `${name} expires on ${to.toISOString()}`;
+  return undefined;
+}
+
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new KitError("OUT_DIR", `Cannot create the folder ${dir} for the mock's TLS files (${code}).`, "Pick a folder you can write to with --out DIR.");
+  }
+}
+
+/** Writes to a temporary name and renames into place; secret files get mode 0600 (ignored on Windows). */
+function writeFileAtomic(path: string, text: string, secret: boolean): void {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, text, { mode: secret ? 0o600 : 0o644 });
+    if (secret) chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new KitError("OUT_DIR", `Cannot write ${path} (${code}).`, "Pick a folder you can write to with --out DIR.");
+  }
+}
+
+// ── Small helpers ────────────────────────────────────────────────────────────────────────────────
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+async function newRsaKeyPair(): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+  return generateKeyPairAsync("rsa", { modulusLength: 2048, publicExponent: 0x10001 });
+}
+
+function bundle(der: Uint8Array, privateKey: KeyObject): KeyAndCertificate {
+  return {
+    der,
+    certificatePem: pemEncode("CERTIFICATE", der),
+    privateKey,
+    privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  };
+}
+
+/** notBefore one hour back (tolerates clocks a little behind), notAfter `days` later; whole seconds. */
+function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } {
+  const start = Math.floor(now.getTime() / 1000) * 1000 - 60 * 60 * 1000;
+  return { notBefore: new Date(start), notAfter: new Date(start + days * DAY_MS) };
+}
+
+/** UTCTime through 2049, GeneralizedTime from 2050 (RFC 5280 §4.1.2.5). */
+function x509Time(date: Date): pkijs.Time {
+  const year = date.getUTCFullYear();
+  return new pkijs.Time({ type: year < 2050 ? 0 : 1, value: date });
+}
+
+function sha256WithRsa(): pkijs.AlgorithmIdentifier {
+  return new pkijs.AlgorithmIdentifier({ algorithmId: OID_SHA256_WITH_RSA, algorithmParams: new asn1js.Null() });
+}
+
+/** The 4 or 16 bytes of an IPv4 or IPv6 address, for an iPAddress GeneralName. */
+export function ipBytes(ip: string): Uint8Array {
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return Uint8Array.from(ip.split(".").map(Number));
+  const [head = "", tail] = ip.split("::");
+  const groups = (part: string) => (part === "" ? [] : part.split(":").map((g) => parseInt(g, 16)));
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const words = tail === undefined ? left : [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
+  if (words.length !== 8 || words.some((w) => !(w >= 0 && w <= 0xffff))) throw new Error(`not an IP address: ${ip}`);
+  const bytes = new Uint8Array(16);
+  words.forEach((w, i) => {
+    bytes[2 * i] = w >> 8;
+    bytes[2 * i + 1] = w & 0xff;
+  });
+  return bytes;
+}

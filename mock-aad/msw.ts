@@ -1,0 +1,22 @@
+/**
+ * The mock Entra ID inside anyone's test suite, with msw (Mock Service Worker): requests that
+ * `fetch` (or MSAL, or @azure/identity) send to Entra, Microsoft Graph or Azure Digital Twins are
+ * answered by the mock's core, in-process, without a network.
+ *
+ *   import { setupServer } from "msw/node";
+ *   import { createMockAad, mockAadHandlers } from "./mock-aad/index.ts";
+ *
+ *   const mock = createMockAad({ registry: defaultRegistry({ certificates: [certDer] }) });
+ *   const server = setupServer(...mockAadHandlers(mock));
+ *   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+ *   afterAll(() => server.close());
+ */
+import { http, type HttpHandler } from "msw";
+import type { MockAad } from "./core.ts";
+
+/** The hosts the handlers answer for. */
+export const MOCKED_ORIGINS = ["https://login.microsoftonline.com", "https://graph.microsoft.com", "https://*.digitaltwins.azure.net"] as const;
+
+export function mockAadHandlers(mock: Pick<MockAad, "handle">): HttpHandler[] {
+  return MOCKED_ORIGINS.map((origin) => http.all(`${origin}/*`, ({ request }) => mock.handle(request)));
+}

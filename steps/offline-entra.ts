@@ -1,0 +1,52 @@
+/**
+ * Steps 7 and 8 talk to Entra with plain `fetch`. Offline (the default) the mock Entra ID answers
+ * instead: msw intercepts fetch in this process, so the requests are byte for byte the ones that
+ * would go to login.microsoftonline.com. The mock knows the certificate in the workspace as if it
+ * had been uploaded to the demo app registration.
+ */
+import { createPrivateKey, sign as nodeSign } from "node:crypto";
+import { setupServer } from "msw/node";
+import { uuidV4 } from "../lib/assertion.ts";
+import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../lib/rsa-keys.ts";
+import { buildSelfSignedCertificate, randomSerialNumber } from "../lib/x509.ts";
+import { createMockAad, defaultRegistry, mockAadHandlers, type MockAad, type SigningKey } from "../mock-aad/index.ts";
+import type { Context } from "./context.ts";
+import { demoMockSigningKeyPem } from "./fixed.ts";
+
+/** The published demo signing key of the mock, with a certificate built on the fixed clock. */
+async function fixedSigningKey(ctx: Context): Promise<SigningKey> {
+  const pem = demoMockSigningKeyPem();
+  const key = createPrivateKey(pem);
+  const notBefore = ctx.now();
+  const notAfter = new Date(notBefore.getTime() + 730 * 86_400_000);
+  const { der } = await buildSelfSignedCertificate({
+    subject: "CN=mock-aad token signing (offline workshop)",
+    publicKeySpki: rsaPublicKeyToSpki(rsaPrivateKeyFromPem(pem)),
+    notBefore,
+    notAfter,
+    serialNumber: randomSerialNumber(() => ctx.randomBytes("mock-signing-serial", 16)),
+    // The mock's own certificate: node:crypto signs it, as the mock does everything.
+    sign: (tbs) => new Uint8Array(nodeSign("sha256", tbs, key)),
+  });
+  return { privateKeyPem: pem, certificateDer: der };
+}
+
+export interface OfflineEntra {
+  mock: MockAad;
+  close(): void;
+}
+
+/** Starts the mock with the workspace's certificate registered and msw intercepting fetch. */
+export async function startOfflineEntra(ctx: Context): Promise<OfflineEntra> {
+  let counter = 0;
+  const mock = createMockAad({
+    registry: defaultRegistry({ certificates: [ctx.ws.read("cert.cer")] }),
+    clock: () => ctx.now(),
+    ids: () => uuidV4(ctx.randomBytes(`mock-id-${counter++}`, 16)),
+    ...(ctx.fixed ? { signingKey: await fixedSigningKey(ctx) } : {}),
+  });
+  const server = setupServer(...mockAadHandlers(mock));
+  // Nothing leaves this process: a request to any other host fails instead of going out.
+  server.listen({ onUnhandledRequest: "error" });
+  return { mock, close: () => server.close() };
+}

@@ -1,0 +1,320 @@
+/**
+ * The mock Entra ID over real HTTPS on an ephemeral port: discovery, token, JWKS, a resource call,
+ * oversized bodies, a port in use, and `npm run mock-aad` itself (started as a child process).
+ */
+import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, constants, type KeyObject } from "node:crypto";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
+import { KitError } from "../../lib/errors.ts";
+import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/x509.ts";
+import { applyConfigFile, buildRegistry, mockAadHelp, parseMockAadArgs, requestLine } from "../../mock-aad/cli.ts";
+import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
+import { createMockAad, defaultRegistry, type RequestLogEntry } from "../../mock-aad/index.ts";
+import { ensureLocalTls, type LocalTls } from "../../mock-aad/local-ca.ts";
+import { Chalk } from "chalk";
+
+// ── helpers ──────────────────────────────────────────────────────────────────────────────────────
+
+const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
+
+/** A throwaway client certificate (test-only key), self-signed with lib/x509.ts. */
+async function clientCertificate(subject: string): Promise<{ der: Uint8Array; privateKey: KeyObject }> {
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const now = Date.now();
+  const { der } = await buildSelfSignedCertificate({
+    subject,
+    publicKeySpki: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
+    notBefore: new Date(now - 3600_000),
+    notAfter: new Date(now + 365 * 86400_000),
+    serialNumber: randomSerialNumber(),
+    sign: (tbs) => new Uint8Array(sign("sha256", tbs, privateKey)),
+  });
+  return { der, privateKey };
+}
+
+/** A PS256 + x5t#S256 client assertion, made with node:crypto only. */
+function clientAssertion(cert: { der: Uint8Array; privateKey: KeyObject }, aud: string, clientId = DEMO_CLIENT_ID): string {
+  const now = Math.floor(Date.now() / 1000);
+  const header = { alg: "PS256", typ: "JWT", "x5t#S256": b64url(createHash("sha256").update(cert.der).digest()) };
+  const payload = { aud, iss: clientId, sub: clientId, jti: randomUUID(), nbf: now, iat: now, exp: now + 600 };
+  const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
+  const signature = sign("sha256", Buffer.from(input), { key: cert.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
+  return `${input}.${b64url(signature)}`;
+}
+
+interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: () => any;
+}
+
+/** One HTTPS request trusting only the given CA (node:https `ca`). */
+function call(url: string, ca: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {}): Promise<Answer> {
+  return new Promise((done, fail) => {
+    const req = httpsRequest(url, { method: init.method ?? "GET", headers: init.headers ?? {}, ca }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        done({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
+      });
+    });
+    req.on("error", fail);
+    if (init.body !== undefined) {
+      if (init.chunked) {
+        // No content-length: the server only learns the size while reading.
+        const body = Buffer.from(init.body);
+        for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
+      } else {
+        req.write(init.body);
+      }
+    }
+    req.end();
+  });
+}
+
+function tokenForm(assertion: string, scope = "https://graph.microsoft.com/.default"): string {
+  return new URLSearchParams({
+    client_id: DEMO_CLIENT_ID,
+    scope,
+    grant_type: "client_credentials",
+    client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+    client_assertion: assertion,
+  }).toString();
+}
+
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+// ── the server ───────────────────────────────────────────────────────────────────────────────────
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "mock-https-"));
+  dirs.push(dir);
+  return dir;
+}
+
+let tls: LocalTls;
+let server: MockServer;
+let registered: { der: Uint8Array; privateKey: KeyObject };
+let stranger: { der: Uint8Array; privateKey: KeyObject };
+const log: RequestLogEntry[] = [];
+let tokenUrl: string;
+
+beforeAll(async () => {
+  tls = await ensureLocalTls({ dir: join(tempDir(), "mock-aad") });
+  registered = await clientCertificate("CN=registered-app");
+  stranger = await clientCertificate("CN=not-registered");
+  const mock = createMockAad({ registry: defaultRegistry({ certificates: [registered.der] }), onRequest: (e) => log.push(e) });
+  server = await startMockServer({ port: 0, host: "127.0.0.1", mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
+  tokenUrl = `${server.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
+});
+
+afterAll(async () => {
+  await server?.close();
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("mock-aad over HTTPS", () => {
+  it("listens on the ephemeral port it reports", () => {
+    expect(server.url).toBe(`https://127.0.0.1:${server.port}`);
+    expect(server.port).toBeGreaterThan(0);
+  });
+
+  it("serves discovery with its own origin", async () => {
+    const answer = await call(`${server.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, tls.caPem);
+    expect(answer.status).toBe(200);
+    const doc = answer.json();
+    expect(doc.token_endpoint).toBe(tokenUrl);
+    expect(doc.jwks_uri).toBe(`${server.url}/${DEMO_TENANT_ID}/discovery/v2.0/keys`);
+    expect(new URL(doc.issuer).origin).toBe(server.url);
+  });
+
+  it("issues a token for a valid assertion, verifiable with the JWKS, and the token opens Graph", async () => {
+    const answer = await call(tokenUrl, tls.caPem, { method: "POST", headers: FORM, body: tokenForm(clientAssertion(registered, tokenUrl)) });
+    expect(answer.status).toBe(200);
+    const body = answer.json();
+    expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599 });
+    const [h, p, s] = (body.access_token as string).split(".");
+    const header = JSON.parse(Buffer.from(h!, "base64url").toString());
+    const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
+    expect(claims).toMatchObject({ aud: "https://graph.microsoft.com", appid: DEMO_CLIENT_ID, appidacr: "2", tid: DEMO_TENANT_ID, idtyp: "app" });
+
+    // JWKS over HTTPS, checked with node:crypto
+    const keys = (await call(`${server.url}/${DEMO_TENANT_ID}/discovery/v2.0/keys`, tls.caPem)).json().keys as Array<Record<string, string>>;
+    const jwk = keys.find((k) => k.kid === header.kid);
+    expect(jwk).toBeDefined();
+    const key = createPublicKey({ key: { kty: jwk!.kty!, n: jwk!.n!, e: jwk!.e! }, format: "jwk" });
+    expect(verify("sha256", Buffer.from(`${h}.${p}`), key, Buffer.from(s!, "base64url"))).toBe(true);
+
+    // the resource API under /graph on the same server
+    const users = await call(`${server.url}/graph/v1.0/users`, tls.caPem, { headers: { authorization: `Bearer ${body.access_token}` } });
+    expect(users.status).toBe(200);
+    expect(Array.isArray(users.json().value)).toBe(true);
+    const anonymous = await call(`${server.url}/graph/v1.0/users`, tls.caPem);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers["www-authenticate"]).toMatch(/^Bearer/);
+  });
+
+  it("answers an unregistered certificate with AADSTS700027 and logs the code", async () => {
+    const before = log.length;
+    const answer = await call(tokenUrl, tls.caPem, { method: "POST", headers: FORM, body: tokenForm(clientAssertion(stranger, tokenUrl)) });
+    expect(answer.status).toBe(401);
+    expect(answer.json().error_codes).toEqual([700027]);
+    expect(answer.headers["x-ms-request-id"]).toBeDefined();
+    expect(log.slice(before)).toEqual([{ method: "POST", path: `/${DEMO_TENANT_ID}/oauth2/v2.0/token`, status: 401, aadsts: 700027 }]);
+  });
+
+  it("refuses a body over 1 MiB with AADSTS9002313 and keeps serving (declared length and chunked)", async () => {
+    const big = "x=" + "a".repeat(2 * 1024 * 1024);
+    for (const chunked of [false, true]) {
+      const answer = await call(tokenUrl, tls.caPem, { method: "POST", headers: FORM, body: big, chunked });
+      expect(answer.status).toBe(413);
+      expect(answer.json().error_codes).toEqual([9002313]);
+    }
+    const after = await call(`${server.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, tls.caPem);
+    expect(after.status).toBe(200);
+  });
+
+  it("survives a client that hangs up halfway through a body", async () => {
+    await new Promise<void>((done) => {
+      const req = httpsRequest(tokenUrl, { method: "POST", headers: { ...FORM, "content-length": "100000" }, ca: tls.caPem });
+      req.on("error", () => done());
+      req.write("grant_type=client_cre", () => setTimeout(() => req.destroy(), 50));
+    });
+    const after = await call(`${server.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, tls.caPem);
+    expect(after.status).toBe(200);
+  });
+
+  it("a port in use is a clear KitError", async () => {
+    const mock = createMockAad();
+    const error = await startMockServer({ port: server.port, host: "127.0.0.1", mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KitError);
+    expect((error as KitError).code).toBe("PORT_IN_USE");
+    expect((error as KitError).message).toMatch(new RegExp(`^Port ${server.port} is in use: `));
+    expect((error as KitError).hint).toMatch(/--port 0 for any free port/);
+  });
+
+  it("close() returns even while a keep-alive connection is open", async () => {
+    const other = await startMockServer({ port: 0, mock: createMockAad(), tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
+    const agentAnswer = await call(`${other.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, tls.caPem, { headers: { connection: "keep-alive" } });
+    expect(agentAnswer.status).toBe(200);
+    await other.close();
+  });
+});
+
+describe("npm run mock-aad options", () => {
+  it("parses the options and rejects bad ones clearly", () => {
+    expect(parseMockAadArgs([])).toMatchObject({ port: 8443, host: "127.0.0.1", certFiles: [], out: ".workshop", help: false });
+    expect(parseMockAadArgs(["--port", "0", "--cert", "a.cer", "--cert", "b.pem", "--tenant", "contoso.onmicrosoft.com"])).toMatchObject({
+      port: 0,
+      certFiles: ["a.cer", "b.pem"],
+      tenant: "contoso.onmicrosoft.com",
+    });
+    expect(() => parseMockAadArgs(["--port", "http"])).toThrow(/--port http is not a port number/);
+    expect(() => parseMockAadArgs(["--client-id", "my-app"])).toThrow(/not a GUID/);
+    expect(() => parseMockAadArgs(["--bogus"])).toThrow(KitError);
+    expect(mockAadHelp()).toMatch(/--config FILE/);
+  });
+
+  it("--tenant and --client-id rename the demo tenant and app; --cert registers files", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "app.cer"), registered.der);
+    const tenant = randomUUID();
+    const clientId = randomUUID();
+    const setup = buildRegistry(parseMockAadArgs(["--tenant", tenant, "--client-id", clientId, "--cert", join(dir, "app.cer"), "--out", dir]));
+    expect(setup.registry.tenants[0]!.id).toBe(tenant);
+    expect(setup.registry.applications[0]).toMatchObject({ appId: clientId, tenantId: tenant });
+    expect(setup.registry.applications[0]!.keyCredentials).toHaveLength(1);
+    expect(() => buildRegistry(parseMockAadArgs(["--cert", join(dir, "missing.cer")]))).toThrow(/Cannot read the certificate/);
+  });
+
+  it("--config adds tenants, apps (with certificates relative to the file) and resources", () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "app.cer"), registered.der);
+    const tenantId = randomUUID();
+    const appId = randomUUID();
+    const config = {
+      tenants: [{ id: tenantId, displayName: "Contoso", domains: ["contoso.onmicrosoft.com"] }],
+      resources: [{ appId: randomUUID(), identifierUris: ["api://my-api"], displayName: "My API", accessTokenVersion: 2, appRoles: ["Things.Read"] }],
+      applications: [{ appId, tenantId, displayName: "daemon", certificates: ["app.cer"], appRoleGrants: { "api://my-api": ["Things.Read"] } }],
+    };
+    writeFileSync(join(dir, "registry.json"), JSON.stringify(config));
+    const registry = defaultRegistry();
+    applyConfigFile(registry, join(dir, "registry.json"));
+    expect(registry.tenants.map((t) => t.id)).toContain(tenantId);
+    const app = registry.applications.find((a) => a.appId === appId)!;
+    expect(app.keyCredentials).toHaveLength(1);
+    expect(Object.values(app.appRoleGrants)).toEqual([["Things.Read"]]);
+
+    writeFileSync(join(dir, "bad.json"), JSON.stringify({ applications: [{ appId, tenantId: randomUUID() }] }));
+    expect(() => applyConfigFile(defaultRegistry(), join(dir, "bad.json"))).toThrow(/tenantId must be the id of a tenant/);
+    writeFileSync(join(dir, "broken.json"), "{ nope");
+    expect(() => applyConfigFile(defaultRegistry(), join(dir, "broken.json"))).toThrow(/not valid JSON/);
+  });
+
+  it("one log line per request: method, path, status, AADSTS code", () => {
+    const plain = new Chalk({ level: 0 });
+    const line = requestLine({ method: "POST", path: "/t/oauth2/v2.0/token", status: 401, aadsts: 700027 }, plain, new Date(2026, 0, 1, 9, 30, 5));
+    expect(line).toBe("  09:30:05  POST /t/oauth2/v2.0/token  401  AADSTS700027\n");
+  });
+});
+
+describe("npm run mock-aad as a program", () => {
+  const tsx = join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
+  const cli = join(process.cwd(), "mock-aad", "cli.ts");
+
+  it("starts, prints the authority and NODE_EXTRA_CA_CERTS, logs requests, and stops cleanly on SIGTERM", async () => {
+    const out = tempDir();
+    writeFileSync(join(out, "cert.cer"), registered.der);
+    const child = spawn(process.execPath, [tsx, cli, "--port", "0", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    try {
+      await waitFor(() => /\nRequests\n/.test(stdout), () => `no startup text; stdout: ${stdout} stderr: ${stderr}`);
+      const url = /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
+      expect(stdout).toContain(`Authority      ${url}/${DEMO_TENANT_ID}/`);
+      expect(stdout).toContain(`export NODE_EXTRA_CA_CERTS="${join(out, "mock-aad", "ca.pem")}"`);
+      expect(stdout).toContain(`$env:NODE_EXTRA_CA_CERTS = "${join(out, "mock-aad", "ca.pem")}"`);
+      expect(stdout).toMatch(/cert\.cer registered/);
+      expect(stdout).toContain(`knownAuthorities: ["${new URL(url).host}"]`);
+      const ca = await ensureLocalTls({ dir: join(out, "mock-aad") });
+      expect(ca.created.ca).toBe(false); // the CLI made it; reused here
+      const answer = await call(`${url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, ca.caPem);
+      expect(answer.status).toBe(200);
+      await waitFor(() => /GET +\/\S+\/v2\.0\/\.well-known\/openid-configuration {2}200/.test(stdout), () => stdout);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(stdout).toMatch(/Mock Entra ID stopped\./);
+    expect(stderr).toBe("");
+  });
+
+  it("a port in use ends with one clear sentence and exit code 1, no stack trace", async () => {
+    const child = spawn(process.execPath, [tsx, cli, "--port", String(server.port), "--out", tempDir()], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
+    expect(code).toBe(1);
+    expect(stderr).toMatch(new RegExp(`✗ Port ${server.port} is in use: .*\\n  → .*--port 0 for any free port`));
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+async function waitFor(condition: () => boolean, explain: () => string, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(explain());
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
