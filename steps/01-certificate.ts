@@ -3,15 +3,15 @@
  * upload to the app registration. The certificate's TBSCertificate is signed by lib/rsa.ts, the same
  * code that signs the client assertion in step 5; node:crypto then checks the result.
  */
-import { createPrivateKey, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { derTree, type Asn1Node } from "../lib/asn1-tree.ts";
+import { nodeCertificateChecks } from "../lib/oracle.ts";
 import { DEMO_SUBJECT } from "../lib/demo.ts";
 import { KitError } from "../lib/errors.ts";
 import { pemDecode, pemEncode } from "../lib/pem.ts";
 import { readPfx, writePfx } from "../lib/pkcs12.ts";
 import { rsassaPkcs1v15Sign, type RsaPrivateKey } from "../lib/rsa.ts";
-import { keysMatch, rsaPrivateKeyFromPem, rsaPrivateKeyFromPkcs8, rsaPrivateKeyToPkcs8, rsaPublicKeyFromSpki, rsaPublicKeyToSpki } from "../lib/rsa-keys.ts";
+import { generateRsaPrivateKey, keysMatch, rsaPrivateKeyFromPem, rsaPrivateKeyFromPkcs8, rsaPrivateKeyToPkcs8, rsaPublicKeyFromSpki, rsaPublicKeyToSpki } from "../lib/rsa-keys.ts";
 import { SHA256 } from "../lib/sha256.ts";
 import { buildSelfSignedCertificate, parseCertificate, randomSerialNumber, type CertificateInfo } from "../lib/x509.ts";
 import type { Context } from "./context.ts";
@@ -32,10 +32,12 @@ export interface CertificateResult {
   certificate: CertificateInfo;
   key: RsaPrivateKey;
   tree: Asn1Node;
-  /** bytes of the TBSCertificate our RSA code signed (only when we built the certificate) */
+  /** whether the kit built the certificate (its TBSCertificate signed by lib/rsa.ts) */
   signedByKit: boolean;
   pfxPassword: string;
   pfxEncryption?: string;
+  /** validity asked for, in years (for the equivalent commands) */
+  years: number;
   checks: { text: string; ok: boolean }[];
   warnings: string[];
   written: WrittenFile[];
@@ -51,16 +53,6 @@ function readUserFile(path: string, what: string): Uint8Array {
     if (code === "EISDIR") throw new KitError("FILE_NOT_FOUND", `${path} is a folder, not a ${what}.`, "Pass the file itself.");
     throw new KitError("FILE_READ", `Cannot read the ${what} ${path} (${code ?? error}).`, "Check the file's permissions.");
   }
-}
-
-/** New key pair from WebCrypto (RSASSA-PKCS1-v1_5, e = 65537), as the design asks. */
-async function generateKey(bits: number): Promise<RsaPrivateKey> {
-  const pair = await crypto.subtle.generateKey(
-    { name: "RSASSA-PKCS1-v1_5", modulusLength: bits, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
-    true,
-    ["sign", "verify"],
-  );
-  return rsaPrivateKeyFromPkcs8(new Uint8Array(await crypto.subtle.exportKey("pkcs8", pair.privateKey)));
 }
 
 function years(value: string | boolean | undefined): number {
@@ -86,8 +78,7 @@ async function buildCertificate(ctx: Context, key: RsaPrivateKey, subject: strin
   return built.der;
 }
 
-function loadPem(ctx: Context, certPath: string, keyPath: string | undefined): { certDer: Uint8Array; key: RsaPrivateKey } {
-  void ctx;
+function loadPem(certPath: string, keyPath: string | undefined): { certDer: Uint8Array; key: RsaPrivateKey } {
   const text = new TextDecoder().decode(readUserFile(certPath, "PEM file"));
   const blocks = pemDecode(text);
   const cert = blocks.find((b) => b.label === "CERTIFICATE");
@@ -99,16 +90,35 @@ function loadPem(ctx: Context, certPath: string, keyPath: string | undefined): {
   return { certDer: cert.der, key: rsaPrivateKeyFromPem(keyText) };
 }
 
-function crossChecks(info: CertificateInfo, key: RsaPrivateKey): { text: string; ok: boolean }[] {
-  const x = new X509Certificate(Buffer.from(info.der));
-  const nodeKey = createPrivateKey({ key: Buffer.from(rsaPrivateKeyToPkcs8(key)), format: "der", type: "pkcs8" });
-  const checks = [
-    { text: "node:crypto X509Certificate parses the DER", ok: true },
-    { text: "its subject is what we asked for", ok: x.subject.replace(/\n/g, ", ") === info.subject.split(/,\s*/).join(", ") },
-    { text: "node:crypto checkPrivateKey: the private key belongs to this certificate", ok: x.checkPrivateKey(nodeKey) },
-  ];
-  if (info.selfSigned) checks.push({ text: "node:crypto verifies the certificate's signature with its own public key", ok: x.verify(x.publicKey) });
+/** node:crypto's view of the result: parses, key matches, self-signature verifies, subject as asked. */
+function crossChecks(info: CertificateInfo, key: RsaPrivateKey, askedSubject: string | undefined): { text: string; ok: boolean }[] {
+  const node = nodeCertificateChecks(info.der, rsaPrivateKeyToPkcs8(key));
+  const checks = [{ text: "node:crypto checkPrivateKey: the private key belongs to this certificate", ok: node.keyMatches }];
+  if (askedSubject !== undefined) checks.push({ text: `node:crypto reads the subject we asked for (${askedSubject})`, ok: node.subject === askedSubject.split(/\s*,\s*/).join(", ") });
+  if (info.selfSigned) checks.push({ text: "node:crypto verifies the certificate's signature with its own public key", ok: node.selfSignatureVerifies });
   return checks;
+}
+
+/** The PFX the user brought: without --password, an empty password is tried, then the user is asked for one. */
+async function readUserPfx(path: string, password: string | undefined) {
+  const bytes = readUserFile(path, "PFX file");
+  try {
+    return await readPfx(bytes, password ?? "");
+  } catch (error) {
+    if (password === undefined && error instanceof KitError && error.code === "PFX_PASSWORD")
+      throw new KitError("PFX_PASSWORD", `${path} is protected by a password and none was given.`, `Add it: npm run step 1 -- --pfx ${path} --password P`);
+    throw error;
+  }
+}
+
+/** Whether the workspace's private key is the demo key (then --fixed may rewrite it: the output is identical). */
+function holdsDemoKey(ctx: Context): boolean {
+  if (!ctx.ws.has("private-key.pem")) return !CERT_FILES.some((f) => ctx.ws.has(f));
+  try {
+    return keysMatch(rsaPrivateKeyFromPem(demoKeyPem()), rsaPrivateKeyFromPem(ctx.ws.readText("private-key.pem")));
+  } catch {
+    return false;
+  }
 }
 
 async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
@@ -116,11 +126,14 @@ async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
   const pemPath = typeof o.pem === "string" ? o.pem : undefined;
   if (pfxPath && pemPath) throw new KitError("USAGE", "Use --pfx or --pem, not both.", "Bring your certificate in one form.");
   if (typeof o.key === "string" && !pemPath) throw new KitError("USAGE", "--key goes with --pem.", "npm run step 1 -- --pem cert.pem --key key.pem");
+  if (ctx.fixed && (pfxPath || pemPath)) throw new KitError("USAGE", "--fixed uses the published demo key, so it does not take --pfx or --pem.", "Leave out --fixed to use your own certificate.");
   const keyBits = Number(o["key-size"] ?? 2048);
   const subject = typeof o.subject === "string" ? o.subject : DEMO_SUBJECT;
   const validYears = years(o.years);
-  const password = typeof o.password === "string" ? o.password : pfxPath ? "" : DEFAULT_PASSWORD;
-  const allPresent = CERT_FILES.every((f) => ctx.ws.has(f));
+  const userPassword = typeof o.password === "string" ? o.password : undefined;
+  const pairPresent = ctx.ws.has("cert.cer") && ctx.ws.has("private-key.pem");
+  const halfPresent = !pairPresent && (ctx.ws.has("cert.cer") || ctx.ws.has("private-key.pem"));
+  const newOnly = ["subject", "years", "key-size"].filter((k) => o[k] !== undefined);
 
   let source: CertificateSource;
   let certDer: Uint8Array;
@@ -129,20 +142,25 @@ async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
   let signedByKit = false;
   if (pfxPath) {
     source = "pfx";
-    const pfx = await readPfx(readUserFile(pfxPath, "PFX file"), password);
+    const pfx = await readUserPfx(pfxPath, userPassword);
     certDer = pfx.certificates[0]!;
     key = rsaPrivateKeyFromPkcs8(pfx.privateKeyPkcs8);
     pfxEncryption = `key: ${pfx.keyEncryption}; certificate: ${pfx.certEncryption}; MAC: ${pfx.mac}`;
   } else if (pemPath) {
     source = "pem";
-    ({ certDer, key } = loadPem(ctx, pemPath, typeof o.key === "string" ? o.key : undefined));
-  } else if (allPresent && !o.new) {
+    ({ certDer, key } = loadPem(pemPath, typeof o.key === "string" ? o.key : undefined));
+  } else if (!ctx.fixed && pairPresent && !o.new) {
+    if (newOnly.length)
+      throw new KitError("USAGE", `--${newOnly[0]} applies when a new certificate is made, and ${ctx.ws.display("cert.cer")} already exists.`, "Add --new: the current files are moved to previous/, not deleted.");
     source = "existing";
     certDer = ctx.ws.read("cert.cer");
     key = rsaPrivateKeyFromPem(ctx.ws.readText("private-key.pem"));
+  } else if (!ctx.fixed && halfPresent && !o.new) {
+    const [there, missing] = ctx.ws.has("cert.cer") ? ["cert.cer", "private-key.pem"] : ["private-key.pem", "cert.cer"];
+    throw new KitError("HALF_PAIR", `${ctx.ws.display(there)} is there but ${missing} is missing, so the pair cannot be used.`, `Restore ${missing} (look in ${ctx.ws.display("previous")}), or make a new pair with npm run step 1 -- --new and upload the new cert.cer.`);
   } else {
     source = ctx.fixed ? "demo" : "generated";
-    key = ctx.fixed ? rsaPrivateKeyFromPem(demoKeyPem()) : await generateKey(keyBits);
+    key = ctx.fixed ? rsaPrivateKeyFromPem(demoKeyPem()) : await generateRsaPrivateKey(keyBits);
     certDer = await buildCertificate(ctx, key, subject, validYears);
     signedByKit = true;
   }
@@ -157,7 +175,9 @@ async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
   if (certificate.keyBits < 2048) warnings.push(`The key is ${certificate.keyBits} bits: Entra asks for at least 2048.`);
   if (certificate.notAfter.getTime() < ctx.now().getTime()) warnings.push(`The certificate expired on ${certificate.notAfter.toISOString()}: Entra will refuse it (AADSTS700027, "The key used is expired").`);
 
-  const checks = crossChecks(certificate, key);
+  const checks = crossChecks(certificate, key, signedByKit ? subject : undefined);
+  if (checks.some((c) => !c.ok))
+    throw new KitError("CROSS_CHECK_FAILED", `The certificate failed a cross-check: ${checks.filter((c) => !c.ok).map((c) => c.text).join("; ")}.`, "Nothing was written. If you did not edit anything, this is a bug in lib/x509.ts or lib/rsa.ts: please report it.");
   let written: WrittenFile[] = [];
   let setAside: string | undefined;
   if (source !== "existing") {
@@ -165,12 +185,13 @@ async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
     const pfx = await writePfx({
       certificateDer: certDer,
       privateKeyPkcs8Der: pkcs8,
-      password,
+      password: userPassword ?? DEFAULT_PASSWORD,
       friendlyName: certificate.subject,
       random: ctx.fixed ? (n: number) => ctx.randomBytes(`pfx-${n}`, n) : undefined,
     });
     // Replacing a key must not lose the old one: it moves to previous/<time>/ with everything built from it.
-    if (CERT_FILES.some((f) => ctx.ws.has(f)) && !ctx.fixed) setAside = ctx.ws.setAside(ALL_ARTIFACTS, new Date().toISOString());
+    // (--fixed rewrites the demo key's files in place: the bytes are the same every time.)
+    if (CERT_FILES.some((f) => ctx.ws.has(f)) && !(ctx.fixed && holdsDemoKey(ctx))) setAside = ctx.ws.setAside(ALL_ARTIFACTS, new Date().toISOString());
     written = ctx.ws.writeAll([
       { name: "cert.cer", data: certDer },
       { name: "cert.pem", data: pemEncode("CERTIFICATE", certDer) },
@@ -178,7 +199,7 @@ async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
       { name: "cert.pfx", data: pfx, secret: true },
     ]);
   }
-  return { source, sourceFile: pfxPath ?? pemPath, certificate, key, tree: derTree(certDer), signedByKit, pfxPassword: source === "existing" ? "(unchanged)" : password, pfxEncryption, checks, warnings, written, setAside };
+  return { source, sourceFile: pfxPath ?? pemPath, certificate, key, tree: derTree(certDer), signedByKit, years: validYears, pfxPassword: source === "existing" ? "(unchanged)" : userPassword === undefined ? `${DEFAULT_PASSWORD} (the default; choose one with --password)` : "the one given with --password", pfxEncryption, checks, warnings, written, setAside };
 }
 
 /** Every artifact the steps write, so that replacing the certificate sets aside what was built from it. */
@@ -221,20 +242,25 @@ function render(r: CertificateResult, ui: Ui, ctx: Context): string[] {
     ...ui.section("The same in PowerShell and openssl"),
     ...ui.command("PowerShell (Windows certificate store):", [
       `$cert = New-SelfSignedCertificate -Subject "${c.subject}" -CertStoreLocation Cert:\\CurrentUser\\My \``,
-      `  -KeySpec Signature -KeyAlgorithm RSA -KeyLength ${c.keyBits} -HashAlgorithm SHA256 -NotAfter (Get-Date).AddYears(2)`,
+      `  -KeySpec Signature -KeyAlgorithm RSA -KeyLength ${c.keyBits} -HashAlgorithm SHA256 -NotAfter (Get-Date).AddYears(${r.years})`,
       `Export-Certificate -Cert $cert -FilePath cert.cer`,
       `Export-PfxCertificate -Cert $cert -FilePath cert.pfx -Password (Read-Host -AsSecureString)`,
     ]),
-    ...ui.command("openssl:", [`openssl req -x509 -newkey rsa:${c.keyBits} -sha256 -days 730 -nodes -subj "/${c.subject.replace(/,\s*/g, "/")}" -keyout private-key.pem -out cert.pem`]),
+    ...ui.command("openssl (the same extensions as here; -subj lists the name in DER order):", [
+      `openssl req -x509 -newkey rsa:${c.keyBits} -sha256 -days ${r.years * 365} -nodes -subj "/${c.subject.split(/\s*,\s*/).reverse().join("/")}" \\`,
+      `  -addext "basicConstraints=critical,CA:FALSE" -addext "keyUsage=critical,digitalSignature" \\`,
+      `  -addext "extendedKeyUsage=clientAuth,serverAuth" -keyout private-key.pem -out cert.pem`,
+    ]),
   );
   if (r.written.length) {
     lines.push(...ui.section("Files"));
     if (r.setAside) lines.push(`  ${ui.paint("dim", "moved the previous files to")} ${r.setAside}`);
     for (const f of r.written) lines.push(ui.artifact(f.display, `(${f.bytes} bytes${f.secret ? ", mode 0600, keep it secret" : ""})`));
     lines.push(`  ${ui.paint("dim", "PFX password:")} ${r.pfxPassword}`);
-    lines.push(`  ${ui.paint("dim", "Upload")} ${ctx.ws.display("cert.cer")} ${ui.paint("dim", "to the app registration: Certificates & secrets > Certificates > Upload certificate.")}`);
+    if (ctx.fixed) lines.push(ui.warn("This is the published demo key: use it to learn, never upload its certificate to a real app."));
+    else lines.push(`  ${ui.paint("dim", "Upload")} ${ctx.ws.display("cert.cer")} ${ui.paint("dim", "to the app registration: Certificates & secrets > Certificates > Upload certificate.")}`);
   }
-  lines.push(...ui.next(`npm run step 2${ctx.fixed ? " -- --fixed" : ""}`, "the thumbprint Entra uses to find this certificate"));
+  lines.push(...ctx.next(2, "the thumbprint Entra uses to find this certificate"));
   return lines;
 }
 

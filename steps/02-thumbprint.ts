@@ -2,12 +2,13 @@
  * Step 2 · Thumbprint: the SHA-1 and SHA-256 of the certificate's DER bytes, as Windows shows them and
  * as the JWT header carries them (x5t, x5t#S256), computed with lib/sha1.ts and lib/sha256.ts.
  */
-import { X509Certificate } from "node:crypto";
 import { base64Encode, base64urlEncode } from "../lib/base64url.ts";
 import { toHex, utf8Encode } from "../lib/bytes.ts";
 import { SHA1 } from "../lib/sha1.ts";
 import { SHA256 } from "../lib/sha256.ts";
+import { nodeFingerprints } from "../lib/oracle.ts";
 import { windowsThumbprint } from "../lib/x509.ts";
+import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
 import type { Ui } from "./ui.ts";
@@ -59,11 +60,11 @@ function thumbprint(der: Uint8Array, algorithm: "SHA-1" | "SHA-256", oracle: str
 
 async function run(ctx: Context): Promise<ThumbprintResult> {
   await ctx.ensure("cert.cer");
-  const der = ctx.ws.read("cert.cer");
+  const der = readWorkspaceCertificate(ctx).der;
   // node:crypto's X509Certificate.fingerprint is the independent source ("AB:CD:…").
-  const x = new X509Certificate(Buffer.from(der));
-  const sha1 = thumbprint(der, "SHA-1", x.fingerprint.replace(/:/g, ""));
-  const sha256 = thumbprint(der, "SHA-256", x.fingerprint256.replace(/:/g, ""));
+  const node = nodeFingerprints(der);
+  const sha1 = thumbprint(der, "SHA-1", node.sha1);
+  const sha256 = thumbprint(der, "SHA-256", node.sha256);
   const json: ThumbprintsJson = { sha1: sha1.windows, sha256: sha256.windows, x5t: sha1.headerValue, "x5t#S256": sha256.headerValue };
   const written = ctx.ws.writeAll([{ name: "thumbprints.json", data: JSON.stringify(json, null, 2) + "\n" }]);
   return { certificateBytes: der.length, sha1, sha256, written };
@@ -106,13 +107,13 @@ function render(r: ThumbprintResult, ui: Ui, ctx: Context): string[] {
       "$x5t = [Convert]::ToBase64String($cert.GetCertHash()).TrimEnd('=').Replace('+','-').Replace('/','_')",
       "$x5tS256 = [Convert]::ToBase64String($cert.GetCertHash('SHA256')).TrimEnd('=').Replace('+','-').Replace('/','_')",
     ]),
-    ...ui.command("openssl:", [
-      "openssl x509 -in cert.pem -noout -fingerprint -sha1",
-      "openssl x509 -in cert.pem -outform DER | openssl dgst -sha1 -binary | openssl base64 -A | tr '+/' '-_' | tr -d '='",
+    ...ui.command("openssl (bash; tr is not in Windows shells):", [
+      `openssl x509 -in ${ctx.ws.display("cert.pem")} -noout -fingerprint -sha1`,
+      `openssl dgst -sha1 -binary ${ctx.ws.display("cert.cer")} | openssl base64 -A | tr '+/' '-_' | tr -d '='`,
     ]),
     ...ui.section("Files"),
     ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes)`)),
-    ...ui.next(`npm run step 3${ctx.fixed ? " -- --fixed" : ""}`, "the JWT header and payload"),
+    ...ctx.next(3, "the JWT header and payload"),
   ];
 }
 

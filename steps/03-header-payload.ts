@@ -6,7 +6,9 @@ import { assertionClaims, assertionHeader, uuidV4, type EndpointVersion } from "
 import { base64urlFirstGroup, type Base64Group } from "../lib/base64url.ts";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../lib/demo.ts";
 import { KitError } from "../lib/errors.ts";
+import { bufferBase64url } from "../lib/oracle.ts";
 import { encodeSegment, jwsSigningInput, type EncodedSegment, type JwsAlgorithm } from "../lib/jwt.ts";
+import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { OptionValues, Step } from "./step.ts";
 import type { Ui } from "./ui.ts";
@@ -37,7 +39,7 @@ function lifetimeOf(value: string | boolean | undefined): number | undefined {
 
 async function run(ctx: Context, o: OptionValues): Promise<HeaderPayloadResult> {
   await ctx.ensure("cert.cer");
-  const der = ctx.ws.read("cert.cer");
+  const der = readWorkspaceCertificate(ctx).der;
   const alg = (o.alg ?? "RS256") as JwsAlgorithm;
   const header = assertionHeader(alg, der, { x5c: !!o.x5c });
   const claims = assertionClaims({
@@ -67,7 +69,7 @@ async function run(ctx: Context, o: OptionValues): Promise<HeaderPayloadResult> 
     firstGroup: base64urlFirstGroup(h.bytes),
     signingInput,
     stale,
-    oracle: { header: Buffer.from(h.bytes).toString("base64url"), payload: Buffer.from(p.bytes).toString("base64url") },
+    oracle: { header: bufferBase64url(h.bytes), payload: bufferBase64url(p.bytes) },
     written,
   };
 }
@@ -112,21 +114,21 @@ function render(r: HeaderPayloadResult, ui: Ui, ctx: Context): string[] {
       "into UTF-8 bytes, then into base64url. The signature (step 5) covers exactly these bytes.",
     ),
     ...ui.section("Header"),
-    `  ${ui.paint("header", r.header.json)}`,
+    ...ui.wrap(r.header.json, 96, "header"),
   ];
-  lines.push(...ui.prose(r.alg === "RS256"
-    ? "RS256 (RSASSA-PKCS1-v1_5 + SHA-256) with x5t, the SHA-1 thumbprint from step 2. Microsoft's current documentation shows PS256 + x5t#S256: try --alg PS256."
-    : "PS256 (RSASSA-PSS + SHA-256) with x5t#S256, the SHA-256 thumbprint from step 2: the form Microsoft's current documentation shows."));
+  lines.push(...(r.alg === "RS256"
+    ? ui.prose("RS256 (RSASSA-PKCS1-v1_5 + SHA-256) with x5t, the SHA-1 thumbprint from step 2.", "Microsoft's current documentation shows PS256 + x5t#S256: try --alg PS256.")
+    : ui.prose("PS256 (RSASSA-PSS + SHA-256) with x5t#S256, the SHA-256 thumbprint from step 2:", "the form Microsoft's current documentation shows.")));
   lines.push(
     ...ui.section(`UTF-8 bytes of the header (${r.header.bytes.length})`),
-    ...ui.hexdump(r.header.bytes, [{ start: 0, end: r.header.bytes.length, role: "header" }]),
+    ...ui.hexdump(r.header.bytes, [{ start: 0, end: r.header.bytes.length, role: "header" }], { head: 4, tail: 2 }),
     ...ui.section("Base64url, the first three bytes by hand (RFC 4648 §4: 3 bytes = 24 bits = four 6-bit letters)"),
     ...groupLines(r.firstGroup, ui),
     ...ui.section("Header, base64url"),
     ...ui.wrap(r.header.base64url, 96, "header"),
     ui.check(r.oracle.header === r.header.base64url, "matches Buffer.from(bytes).toString(\"base64url\")"),
     ...ui.section("Payload (claims)"),
-    `  ${ui.paint("payload", r.payload.json)}`,
+    ...ui.wrap(r.payload.json, 96, "payload"),
     ...ui.fields(claimRows(c), 4),
     ...ui.section(`Payload, base64url (${r.payload.bytes.length} bytes → ${r.payload.base64url.length} characters)`),
     ...ui.wrap(r.payload.base64url, 96, "payload"),
@@ -149,7 +151,7 @@ function render(r: HeaderPayloadResult, ui: Ui, ctx: Context): string[] {
     ...ui.section("Files"),
     ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes)`)),
     ...(r.stale.length ? [`  ${ui.paint("dim", `removed ${r.stale.join(", ")}: made from the previous signing input`)}`] : []),
-    ...ui.next(`npm run step 4${ctx.fixed ? " -- --fixed" : ""}`, "SHA-256 of the signing input"),
+    ...ctx.next(4, "SHA-256 of the signing input"),
   );
   return lines;
 }
@@ -165,7 +167,7 @@ export const headerPayloadStep: Step<HeaderPayloadResult> = {
     "client-id": { type: "string", value: "ID", description: "your Application (client) ID", default: `${DEMO_CLIENT_ID} (the mock's demo app)` },
     lifetime: { type: "string", value: "SECONDS", description: "exp − nbf", default: "600" },
     audience: { type: "string", value: "V", description: "which token endpoint aud names", choices: ["v2", "v1"], default: "v2" },
-    x5c: { type: "boolean", description: "also put the certificate in the header (x5c), as subject name + issuer apps need" },
+    x5c: { type: "boolean", description: "also put the certificate in the header (x5c): only subject name + issuer apps with a CA-issued certificate need it" },
   },
   produces: ["header.json", "payload.json", "signing-input.txt"],
   run,

@@ -3,8 +3,8 @@
  * FIPS 180-4 §5.1.1, each 64-byte block and the hash value after it, and (--verbose) the 64 rounds
  * of the first block.
  */
-import { createHash } from "node:crypto";
 import { toHex } from "../lib/bytes.ts";
+import { nodeSha256Hex, webCryptoSha256Hex } from "../lib/oracle.ts";
 import { sha256, type BlockInfo, type PaddingInfo, type Sha256RoundInfo } from "../lib/sha256.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
@@ -33,10 +33,7 @@ async function run(ctx: Context): Promise<HashResult> {
     block: (b) => blocks.push(b),
     round: ctx.verbose ? (r) => r.block === 0 && rounds.push(r) : undefined,
   });
-  const oracle = {
-    nodeCrypto: createHash("sha256").update(input).digest("hex"),
-    webCrypto: toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", input.slice()))),
-  };
+  const oracle = { nodeCrypto: nodeSha256Hex(input), webCrypto: await webCryptoSha256Hex(input) };
   const written = ctx.ws.writeAll([{ name: "signing-input.sha256", data: toHex(digest) + "\n" }]);
   return { inputBytes: input.length, padding: padding!, blocks, rounds, digest, oracle, written };
 }
@@ -79,7 +76,7 @@ function render(r: HashResult, ui: Ui, ctx: Context): string[] {
       const v = x.vars;
       lines.push(`  ${String(x.t).padStart(2)}  ${words([x.W, x.K])} ${ui.paint("a", words([v.a]))} ${words([v.b, v.c, v.d])} ${ui.paint("b", words([v.e]))} ${words([v.f, v.g, v.h])}`);
     }
-  } else lines.push(ui.paint("dim", `  (npm run step 4 -- --verbose${ctx.fixed ? " --fixed" : ""} shows the 64 rounds of the first block)`));
+  } else lines.push(ui.paint("dim", `  (${ctx.stepCommand(4, "--verbose")} shows the 64 rounds of the first block)`));
   const hex = toHex(r.digest);
   lines.push(
     ...ui.section("Digest: H(N) as 32 bytes"),
@@ -91,7 +88,7 @@ function render(r: HashResult, ui: Ui, ctx: Context): string[] {
     ...ui.command("openssl:", [`openssl dgst -sha256 ${ctx.ws.display("signing-input.txt")}`]),
     ...ui.section("Files"),
     ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes)`)),
-    ...ui.next(`npm run step 5${ctx.fixed ? " -- --fixed" : ""}`, "the RSA signature over this hash"),
+    ...ctx.next(5, "the RSA signature over this hash"),
   );
   return lines;
 }

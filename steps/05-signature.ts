@@ -2,15 +2,15 @@
  * Step 5 · Signature: RSASSA-PKCS1-v1_5 (RS256) or RSASSA-PSS (PS256) over the signing input, by
  * lib/rsa.ts, every intermediate value shown, then checked against WebCrypto and node:crypto.
  */
-import { createHash, createPublicKey, verify as nodeVerify, constants } from "node:crypto";
 import { derTree, type Asn1Node } from "../lib/asn1-tree.ts";
-import { equalBytes, toArrayBuffer, toHex } from "../lib/bytes.ts";
+import { equalBytes, toHex } from "../lib/bytes.ts";
+import { nodeSha256Hex, nodeVerifyJws, webCryptoSignRs256, webCryptoVerifyPs256 } from "../lib/oracle.ts";
 import { KitError } from "../lib/errors.ts";
 import { isJwsAlgorithm, type JwsAlgorithm } from "../lib/jwt.ts";
-import { modulusBits, modulusLength, rsassaPkcs1v15SignDetailed, rsassaPssSignDetailed, type Pkcs1v15SignatureSteps, type PssSignatureSteps, type RsaPrivateKey } from "../lib/rsa.ts";
+import { modulusBits, modulusLength, rsassaPkcs1v15SignDetailed, rsassaPssSignDetailed, type Pkcs1v15SignatureSteps, type PssSignatureSteps } from "../lib/rsa.ts";
 import { keysMatch, rsaPrivateKeyFromPem, rsaPrivateKeyToPkcs8, rsaPublicKeyFromSpki } from "../lib/rsa-keys.ts";
 import { SHA256 } from "../lib/sha256.ts";
-import { parseCertificate } from "../lib/x509.ts";
+import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import { asn1Lines } from "./render-asn1.ts";
 import type { Step } from "./step.ts";
@@ -32,43 +32,37 @@ function readAlg(ctx: Context): JwsAlgorithm {
   return header.alg;
 }
 
-async function webCryptoKey(key: RsaPrivateKey, alg: JwsAlgorithm) {
-  const name = alg === "RS256" ? "RSASSA-PKCS1-v1_5" : "RSA-PSS";
-  return crypto.subtle.importKey("pkcs8", toArrayBuffer(rsaPrivateKeyToPkcs8(key)), { name, hash: "SHA-256" }, false, ["sign"]);
-}
-
 async function run(ctx: Context): Promise<SignatureResult> {
   await ctx.ensure("signing-input.txt", "cert.cer", "private-key.pem");
   const input = ctx.ws.read("signing-input.txt");
   const alg = readAlg(ctx);
   const key = rsaPrivateKeyFromPem(ctx.ws.readText("private-key.pem"));
-  const certificate = parseCertificate(ctx.ws.read("cert.cer"));
+  const certificate = readWorkspaceCertificate(ctx);
   if (!keysMatch(key, rsaPublicKeyFromSpki(certificate.publicKeySpki)))
-    throw new KitError("KEY_MISMATCH", "private-key.pem does not belong to cert.cer: Entra would answer AADSTS700027.", "Run npm run step 1 -- --new to make a matching pair, or bring both from one PFX with --pfx.");
-  const nodePublic = createPublicKey({ key: Buffer.from(certificate.publicKeySpki), format: "der", type: "spki" });
+    throw new KitError("KEY_MISMATCH", "private-key.pem does not belong to cert.cer: Entra would answer AADSTS700027.", `Make a matching pair with ${ctx.stepCommand(1, "--new")}, or bring both from one PFX with --pfx.`);
+  const spki = certificate.publicKeySpki;
   const base = { keyBits: modulusBits(key), k: modulusLength(key), signingInputBytes: input.length };
   let result: SignatureResult;
   if (alg === "RS256") {
     const steps = rsassaPkcs1v15SignDetailed(key, input, SHA256);
     // PKCS#1 v1.5 is deterministic: WebCrypto must produce the very same bytes.
-    const theirs = new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", await webCryptoKey(key, alg), toArrayBuffer(input)));
+    const theirs = await webCryptoSignRs256(rsaPrivateKeyToPkcs8(key), input);
     const checks = [
       { text: "byte-for-byte identical to WebCrypto's RSASSA-PKCS1-v1_5 signature", ok: equalBytes(theirs, steps.signature) },
-      { text: "node:crypto verifies it with the certificate's public key (RSA_PKCS1_PADDING)", ok: nodeVerify("sha256", input, nodePublic, steps.signature) },
+      { text: "node:crypto verifies it with the certificate's public key (RSA_PKCS1_PADDING)", ok: nodeVerifyJws("RS256", spki, input, steps.signature) },
     ];
     result = { ...base, alg, steps, digestInfoTree: derTree(steps.encoding.digestInfo, "DigestInfo"), checks, written: [] };
   } else {
     const steps = rsassaPssSignDetailed(key, input, SHA256, ctx.randomBytes("pss-salt", 32));
     // PSS is randomised (the salt): WebCrypto cannot reproduce the bytes, but it must accept them.
-    const publicKey = await crypto.subtle.importKey("spki", toArrayBuffer(certificate.publicKeySpki), { name: "RSA-PSS", hash: "SHA-256" }, false, ["verify"]);
     const checks = [
-      { text: "WebCrypto verifies it (RSA-PSS, SHA-256, saltLength 32)", ok: await crypto.subtle.verify({ name: "RSA-PSS", saltLength: 32 }, publicKey, toArrayBuffer(steps.signature), toArrayBuffer(input)) },
-      { text: "node:crypto verifies it (RSA_PKCS1_PSS_PADDING, salt length 32)", ok: nodeVerify("sha256", input, { key: nodePublic, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, steps.signature) },
+      { text: "WebCrypto verifies it (RSA-PSS, SHA-256, saltLength 32)", ok: await webCryptoVerifyPs256(spki, input, steps.signature) },
+      { text: "node:crypto verifies it (RSA_PKCS1_PSS_PADDING, salt length 32)", ok: nodeVerifyJws("PS256", spki, input, steps.signature) },
     ];
     result = { ...base, alg, steps, checks, written: [] };
   }
   const hash = result.alg === "RS256" ? result.steps.encoding.H : result.steps.encoding.mHash;
-  result.checks.push({ text: "the hash inside is node:crypto's SHA-256 of the signing input (step 4's value)", ok: createHash("sha256").update(input).digest("hex") === toHex(hash) });
+  result.checks.push({ text: "the hash inside is node:crypto's SHA-256 of the signing input (step 4's value)", ok: nodeSha256Hex(input) === toHex(hash) });
   if (result.checks.some((c) => !c.ok))
     throw new KitError("CROSS_CHECK_FAILED", `The kit's ${alg} signature failed a cross-check: ${result.checks.filter((c) => !c.ok).map((c) => c.text).join("; ")}.`, "This is a bug in lib/rsa.ts (or the artifacts were edited): nothing was written.");
   result.written = ctx.ws.writeAll([{ name: "signature.bin", data: result.steps.signature }]);
@@ -130,12 +124,12 @@ function renderPs256(r: Extract<SignatureResult, { alg: "PS256" }>, ui: Ui): str
     ),
     ...ui.section("EMSA-PSS-ENCODE (RFC 8017 §9.1.1)"),
     ...ui.fields([
-      ["mHash = SHA-256(M)", ui.paint("c", toHex(e.mHash)) + ui.paint("dim", "  step 2")],
-      ["salt (32 bytes)", ui.paint("a", toHex(e.salt)) + ui.paint("dim", "  step 4")],
+      ["mHash = SHA-256(M)", ui.paint("c", toHex(e.mHash)) + ui.paint("dim", "  §9.1.1 step 2")],
+      ["salt (32 bytes)", ui.paint("a", toHex(e.salt)) + ui.paint("dim", "  §9.1.1 step 4")],
     ]),
     ...ui.section("M′ = 00×8 ‖ mHash ‖ salt (step 5)"),
     ...ui.hexdump(e.mPrime, [{ start: 0, end: 8, role: "dim", label: "8 zero bytes" }, { start: 8, end: 40, role: "c", label: "mHash" }, { start: 40, end: 72, role: "a", label: "salt" }]),
-    ...ui.fields([["H = SHA-256(M′)", ui.paint("b", toHex(e.H)) + ui.paint("dim", "  step 6")]]),
+    ...ui.fields([["H = SHA-256(M′)", ui.paint("b", toHex(e.H)) + ui.paint("dim", "  §9.1.1 step 6")]]),
     ...ui.section(`DB = PS ‖ 01 ‖ salt (steps 7–8), ${dbLen} bytes`),
     ...ui.hexdump(e.db, [{ start: 0, end: e.ps.length, role: "dim", label: `PS: ${e.ps.length} zero bytes` }, { start: e.ps.length, end: e.ps.length + 1, role: "em", label: "01" }, { start: e.ps.length + 1, end: dbLen, role: "a", label: "salt" }], { head: 1, tail: 3 }),
     ...ui.section(`dbMask = MGF1-SHA-256(H, ${dbLen}) (step 9): SHA-256(H ‖ counter) for counter = 0, 1, …`),
@@ -164,7 +158,7 @@ function render(r: SignatureResult, ui: Ui, ctx: Context): string[] {
     ]),
     ...ui.section("Files"),
     ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes)`)),
-    ...ui.next(`npm run step 6${ctx.fixed ? " -- --fixed" : ""}`, "put the JWT together and verify it"),
+    ...ctx.next(6, "put the JWT together and verify it"),
   );
   return lines;
 }

@@ -2,13 +2,13 @@
  * Step 6 · Assembly: header.payload.signature, the client assertion; decoded again and verified
  * twice, by lib/ and independently by node:crypto, and the x5t checked against the certificate.
  */
-import { createHash, createPublicKey, verify as nodeVerify, constants } from "node:crypto";
 import { toHex, utf8Encode } from "../lib/bytes.ts";
 import { base64urlEncode } from "../lib/base64url.ts";
 import { KitError } from "../lib/errors.ts";
 import { decodeJws, verifyJwsSignature, type DecodedJws } from "../lib/jwt.ts";
 import { rsaPublicKeyFromSpki } from "../lib/rsa-keys.ts";
-import { parseCertificate } from "../lib/x509.ts";
+import { nodeThumbprintB64url, nodeVerifyJws } from "../lib/oracle.ts";
+import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
 import type { Ui } from "./ui.ts";
@@ -31,18 +31,15 @@ async function run(ctx: Context): Promise<AssemblyResult> {
   await ctx.ensure("header.json", "payload.json", "signature.bin", "cert.cer");
   const compact = `${segmentOf(ctx, "header.json")}.${segmentOf(ctx, "payload.json")}.${base64urlEncode(ctx.ws.read("signature.bin"))}`;
   const decoded = decodeJws(compact);
-  const certificate = parseCertificate(ctx.ws.read("cert.cer"));
+  const certificate = readWorkspaceCertificate(ctx);
   const alg = String(decoded.header.alg);
   const ours = verifyJwsSignature(alg, rsaPublicKeyFromSpki(certificate.publicKeySpki), decoded.signingInput, decoded.signature);
   if (!ours)
-    throw new KitError("STALE_SIGNATURE", "signature.bin does not verify over the current header.json and payload.json: it was made for another signing input or key.", "Run npm run step 5 again (it signs the current signing input), then this step.");
+    throw new KitError("STALE_SIGNATURE", "signature.bin does not verify over the current header.json and payload.json: it was made for another signing input or key.", `Run ${ctx.stepCommand(5)} again (it signs the current signing input), then this step.`);
   // Independent verification with node:crypto and the certificate's public key.
-  const publicKey = createPublicKey({ key: Buffer.from(certificate.publicKeySpki), format: "der", type: "spki" });
-  const pss = alg === "PS256" ? { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : {};
-  const theirs = nodeVerify("sha256", decoded.signingInput, { key: publicKey, ...pss }, decoded.signature);
-  const der = ctx.ws.read("cert.cer");
+  const theirs = nodeVerifyJws(alg, certificate.publicKeySpki, decoded.signingInput, decoded.signature);
   const thumbprintHeader = decoded.header.x5t !== undefined ? "x5t" : "x5t#S256";
-  const expected = createHash(thumbprintHeader === "x5t" ? "sha1" : "sha256").update(der).digest("base64url");
+  const expected = nodeThumbprintB64url(certificate.der, thumbprintHeader);
   const now = Math.floor(ctx.now().getTime() / 1000);
   const nbf = typeof decoded.payload.nbf === "number" ? decoded.payload.nbf : undefined;
   const exp = typeof decoded.payload.exp === "number" ? decoded.payload.exp : undefined;
@@ -54,6 +51,17 @@ async function run(ctx: Context): Promise<AssemblyResult> {
   ];
   const written = ctx.ws.writeAll([{ name: "client-assertion.jwt", data: compact + "\n" }]);
   return { compact, decoded, checks, timing: { nbf, exp, now }, written };
+}
+
+function doneLines(r: AssemblyResult, ui: Ui, ctx: Context): string[] {
+  if (r.checks.some((c) => !c.ok))
+    return [`${ui.paint("bad", "Not usable:")} a check above failed, and Entra would refuse this assertion.`, `Make a fresh one: ${ctx.stepCommand(3)}, then steps 5 and 6.`];
+  if (ctx.fixed) return [`${ui.paint("em", "Done:")} a valid client assertion, made with the published demo key: good for learning and the`, "offline mock, never for a real app registration."];
+  return [
+    `${ui.paint("em", "Done:")} a client assertion Entra accepts for the next ten minutes, once cert.cer is uploaded to the`,
+    "app registration and the tenant and client ID of step 3 are yours. Until it expires it is a credential: do not paste it",
+    "into web sites.",
+  ];
 }
 
 function render(r: AssemblyResult, ui: Ui, ctx: Context): string[] {
@@ -88,10 +96,8 @@ function render(r: AssemblyResult, ui: Ui, ctx: Context): string[] {
     ...ui.section("Files"),
     ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes)`)),
     "",
-    ...ui.prose(
-      `${ui.paint("em", "Done:")} this is a client assertion Entra accepts, once cert.cer is uploaded to the app registration`,
-      "and the tenant and client ID of step 3 are yours. The next steps POST it to the token endpoint.",
-    ),
+    ...ui.prose(...doneLines(r, ui, ctx)),
+    ...ctx.next(7, "POST it to the token endpoint"),
   );
   return lines;
 }
@@ -105,5 +111,6 @@ export const assemblyStep: Step<AssemblyResult> = {
   produces: ["client-assertion.jwt"],
   run,
   render,
+  exitCode: (r) => (r.checks.every((c) => c.ok) ? 0 : 1),
   json: (r) => ({ clientAssertion: r.compact, header: r.decoded.header, payload: r.decoded.payload, checks: r.checks, files: r.written.map((f) => f.display) }),
 };

@@ -226,7 +226,7 @@ function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
       ...ui.fields(claimRows(r.token.claims)),
       ...ui.section("Files"),
       ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes, mode 0600: a bearer token is a password for an hour)`)),
-      ...ui.next(`npm run step 8${ctx.fixed ? " -- --fixed" : ""}`, "call Microsoft Graph with the token"),
+      ...ctx.next(8, "call Microsoft Graph with the token"),
     );
   } else {
     lines.push("", ...ui.fields(Object.entries(r.response).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)])).map((l) => l));

@@ -2,6 +2,7 @@
  * Runs steps the way WORKSHOP.md shows them and captures their plain-text output, for the guide's
  * updater (`npm run docs:update`) and for the test that keeps the guide and the program in step.
  */
+import { sep } from "node:path";
 import { runCli } from "./runner.ts";
 
 /** The command lines WORKSHOP.md shows, marked `<!-- output: npm run step 2 -- --fixed -->` before a text block. */
@@ -30,7 +31,9 @@ function argvOf(command: string): string[] {
 export async function captureCommand(command: string, outDir: string): Promise<{ code: number; text: string }> {
   let text = "";
   const code = await runCli([...argvOf(command), "--out", outDir], { out: (t) => (text += t), err: (t) => (text += t), color: false });
-  return { code, text: text.split(outDir).join(".workshop/fixed").replace(/^\n+/, "") };
+  // The folder is shown as the default one; on Windows its files follow a backslash, shown as "/".
+  const shown = text.split(outDir + sep).join(".workshop/fixed/").split(outDir).join(".workshop/fixed");
+  return { code, text: shown.replace(/^\n+/, "") };
 }
 
 /** Code examples a guide shows from a real file: `<!-- example: test/x.test.ts -->` before a ```ts block. */

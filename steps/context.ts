@@ -18,6 +18,12 @@ export interface Context {
   notes: string[];
   /** makes sure the named artifacts exist, running the steps that make them if they do not */
   ensure(...names: string[]): Promise<void>;
+  /** true inside `npm run workshop`, where "Next:" hints are noise */
+  all: boolean;
+  /** the command that runs step `n` with this run's --fixed and --out, plus `extra` options */
+  stepCommand(n: number, ...extra: string[]): string;
+  /** `[label, command]` lines for "what to run next", empty inside `npm run workshop` */
+  next(n: number, why: string): string[];
 }
 
 export interface ContextOptions {
@@ -27,6 +33,9 @@ export interface ContextOptions {
   ui: Ui;
   /** runs step `number` with default options to produce missing artifacts */
   produce: (ctx: Context, artifact: string) => Promise<void>;
+  /** options to repeat in suggested commands: --fixed, --out DIR */
+  commandArgs?: string[];
+  all?: boolean;
 }
 
 export function createContext(options: ContextOptions): Context {
@@ -40,6 +49,14 @@ export function createContext(options: ContextOptions): Context {
     notes: [],
     async ensure(...names) {
       for (const name of names) if (!ctx.ws.has(name)) await options.produce(ctx, name);
+    },
+    all: !!options.all,
+    stepCommand(n, ...extra) {
+      const args = [...(options.commandArgs ?? []), ...extra];
+      return `npm run step ${n}${args.length ? ` -- ${args.join(" ")}` : ""}`;
+    },
+    next(n, why) {
+      return ctx.all ? [] : options.ui.next(ctx.stepCommand(n), why);
     },
   };
   return ctx;

@@ -3,9 +3,10 @@
  * these runs and a test checks it still matches): a published demo key, a fixed clock, and
  * "random" bytes derived from a label, so that jti, salt, serial number and PFX salts never change.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { utf8Encode } from "../lib/bytes.ts";
+import { sha256 } from "../lib/sha256.ts";
 
 /** 2026-01-15 09:00:00 UTC, the workshop's fixed "now". */
 export const FIXED_NOW = new Date(Date.UTC(2026, 0, 15, 9, 0, 0));
@@ -26,7 +27,7 @@ export function demoMockSigningKeyPem(): string {
 export function fixedBytes(label: string, length: number): Uint8Array {
   const out = new Uint8Array(length);
   for (let counter = 0, offset = 0; offset < length; counter++) {
-    const block = createHash("sha256").update(`entra-workshop fixed:${label}:${counter}`).digest();
+    const block = sha256(utf8Encode(`entra-workshop fixed:${label}:${counter}`));
     out.set(block.subarray(0, Math.min(32, length - offset)), offset);
     offset += 32;
   }

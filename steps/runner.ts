@@ -50,11 +50,14 @@ function parse(argv: string[], specs: Record<string, OptionSpec>, context: strin
   }
 }
 
+/** Choices match case-insensitively (--alg ps256 means PS256); anything else is a usage error. */
 function checkChoices(values: OptionValues, specs: Record<string, OptionSpec>): void {
   for (const [name, spec] of Object.entries(specs)) {
     const v = values[name];
-    if (typeof v === "string" && spec.choices && !spec.choices.includes(v))
-      throw new KitError("USAGE", `--${name} ${v} is not one of ${spec.choices.join(", ")}.`, `Use --${name} ${spec.choices[0]}.`);
+    if (typeof v !== "string" || !spec.choices) continue;
+    const match = spec.choices.find((c) => c.toLowerCase() === v.toLowerCase());
+    if (!match) throw new KitError("USAGE", `--${name} ${v} is not one of ${spec.choices.join(", ")}.`, `For example --${name} ${spec.choices[0]}.`);
+    values[name] = match;
   }
 }
 
@@ -93,14 +96,23 @@ async function produce(ctx: Context, artifact: string): Promise<void> {
   ctx.notes.push(`${artifact} was missing, so step ${step.number} (${step.title}) ran first with its defaults.`);
 }
 
+/** An argument as a user would type it in a shell: quoted when it has spaces. */
+function quoteArg(text: string): string {
+  return /^[\w./:\\-]+$/.test(text) ? text : JSON.stringify(text);
+}
+
 function outDirOf(values: OptionValues): string {
-  if (typeof values.out === "string") return values.out;
+  if (typeof values.out === "string") {
+    if (values.out.trim() === "") throw new KitError("USAGE", "--out needs a folder name.", "For example --out .workshop (the default).");
+    return values.out;
+  }
   return values.fixed ? ".workshop/fixed" : ".workshop";
 }
 
 /** Runs one step; prints it unless --json; returns its exit code and, with --json, its data. */
 async function runOne(step: Step, values: OptionValues, io: Io, ui: Ui): Promise<{ code: number; json?: unknown }> {
-  const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce });
+  const commandArgs = [...(values.fixed ? ["--fixed"] : []), ...(typeof values.out === "string" ? ["--out", quoteArg(values.out)] : [])];
+  const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce, commandArgs, all: !!values.all });
   ctx.ws.ensureWritable();
   const result = await step.run(ctx, values);
   const code = step.exitCode?.(result) ?? 0;
@@ -126,11 +138,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     const allSpecs = step ? { ...COMMON, ...step.options } : { ...COMMON, ...RUNNER, ...allSteps };
     for (const name of Object.keys(values))
       if (!(name in allSpecs) && name !== "help") {
+        if (name in RUNNER) throw new KitError("USAGE", `--${name} does not go with a step number.`, `Use npm run step -- --${name} on its own.`);
         const owner = STEPS.find((s) => name in s.options);
         throw new KitError("USAGE", `--${name} is an option of step ${owner?.number ?? "?"}, not of step ${step!.number}.`, `See npm run step ${step!.number} -- --help for this step's options.`);
       }
     npmConfigFallback(values);
-    if (positionals.length > 1) throw new KitError("USAGE", `One step at a time: got ${positionals.join(", ")}.`, "Run npm run workshop for all of them.");
+    if (positionals.length > 1)
+      throw new KitError("USAGE", `Unexpected "${positionals[1]}": npm passes options to the kit only after "--".`, `For example: npm run step ${positionals[0]} -- --alg PS256 (and npm run workshop for all the steps).`);
     checkChoices(values, allSpecs);
     if (values.help) {
       io.out(helpFor(step, ui) + "\n");

@@ -4,7 +4,7 @@
  * everywhere: JWT header red, payload magenta, signature cyan (as jwt.io shows them), checks green,
  * problems red, warnings yellow, secondary text dim.
  */
-import { Chalk, type ChalkInstance } from "chalk";
+import { Chalk, supportsColor, type ChalkInstance } from "chalk";
 
 export type Role = "header" | "payload" | "signature" | "dot" | "ok" | "bad" | "warn" | "dim" | "em" | "code" | "plain" | "a" | "b" | "c" | "d";
 
@@ -20,7 +20,8 @@ export class Ui {
   readonly color: boolean;
   constructor(color: boolean) {
     this.color = color;
-    this.chalk = new Chalk({ level: color ? 3 : 0 });
+    // chalk's own detection picks 16, 256 or 16 million colours for this terminal; hex() adapts.
+    this.chalk = new Chalk({ level: color ? Math.max(1, supportsColor ? supportsColor.level : 1) as 1 | 2 | 3 : 0 });
   }
 
   paint(role: Role, text: string): string {
@@ -122,8 +123,15 @@ export class Ui {
     }
     const out: string[] = [];
     for (let i = 0; i < text.length; i += width) {
+      // Paint runs of one role at a time, not each character.
       let line = "";
-      for (let j = i; j < Math.min(i + width, text.length); j++) line += this.paint(roles[j]!, text[j]!);
+      const end = Math.min(i + width, text.length);
+      for (let j = i; j < end; ) {
+        let k = j;
+        while (k < end && roles[k] === roles[j]) k++;
+        line += this.paint(roles[j]!, text.slice(j, k));
+        j = k;
+      }
       out.push(" ".repeat(indent) + line);
     }
     return out;

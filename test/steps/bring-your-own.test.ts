@@ -65,6 +65,10 @@ describe.skipIf(!hasOpenssl())("openssl reads what step 1 writes (skipped when o
     const fingerprint = execFileSync("openssl", ["x509", "-in", join(dir, "cert.pem"), "-noout", "-fingerprint", "-sha1"], { encoding: "utf8" });
     const thumbprints = JSON.parse(readFileSync(join(dir, "thumbprints.json"), "utf8"));
     expect(fingerprint.trim().split("=")[1]!.replace(/:/g, "")).toBe(thumbprints.sha1);
+    // The openssl pipeline step 2 prints, run as printed, gives the same x5t.
+    const step2 = (await run("2", "--fixed", "--out", dir)).out;
+    const pipeline = step2.split("\n").map((l) => l.trim()).find((l) => l.startsWith("openssl dgst -sha1"))!;
+    if (process.platform !== "win32") expect(execFileSync("bash", ["-c", pipeline], { encoding: "utf8" }).trim()).toBe(thumbprints.x5t);
     const opened = execFileSync("openssl", ["pkcs12", "-in", join(dir, "cert.pfx"), "-passin", "pass:workshop", "-nodes"], { encoding: "utf8" });
     const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(opened)![0];
     expect(createPublicKey(key).export({ format: "jwk" })).toEqual(new X509Certificate(readFileSync(join(dir, "cert.pem"))).publicKey.export({ format: "jwk" }));
