@@ -332,7 +332,7 @@ function encryptedKeyError(): KitError {
 export function rsaPrivateKeyFromPem(text: string): RsaPrivateKey {
   const blocks = pemDecode(text);
   if (blocks.length === 0) {
-    throw new KitError("NOT_PEM", "The text holds no PEM block (no \"-----BEGIN ...-----\" line).", "Pass the PEM key file (it starts with -----BEGIN PRIVATE KEY-----); for a .pfx or .p12 file use the PFX loader.");
+    throw new KitError("NOT_PEM", "The text holds no PEM block (no \"-----BEGIN ...-----\" line).", "Pass the PEM key file (it starts with -----BEGIN PRIVATE KEY-----); for a .pfx or .p12 file, load it as a PFX (npm run step 1 -- --pfx FILE --password P).");
   }
   const keys = blocks.filter((block) => block.label.endsWith("PRIVATE KEY"));
   if (keys.length === 0) {

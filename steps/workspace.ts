@@ -91,7 +91,7 @@ export class Workspace {
     } catch (error) {
       for (const t of temps) rmSync(t, { force: true });
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new KitError("OUT_DIR", `Cannot write to ${this.dir} (${code}); nothing was changed.`, "Check the folder's permissions and free space, or pick another with --out DIR.");
+      throw new KitError("OUT_DIR", `Cannot write to ${this.dir} (${code}); none of the new files was written.`, "Check the folder's permissions and free space, or pick another with --out DIR.");
     }
     return files.map((f) => ({
       name: f.name,
