@@ -93,7 +93,7 @@ function render(r: ThumbprintResult, ui: Ui, ctx: Context): string[] {
     ...renderOne(r.sha1, ui),
     ...ui.section("SHA-256 → x5t#S256 (lib/sha256.ts)"),
     ...renderOne(r.sha256, ui),
-    ...ui.section("Two classic mistakes (both end in AADSTS700027: the key was not found)"),
+    ...ui.section("Two classic mistakes (Entra answers AADSTS700027, key not found, or AADSTS50027 for + / =)"),
     ...ui.fields([
       ["✗ base64url of the hex text", ui.paint("bad", r.sha1.wrongHexText)],
       ["", ui.paint("dim", `${r.sha1.wrongHexText.length} characters: it encodes the 40 letters, not the 20 bytes`)],

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { captureCommand, exampleBlocks, outputBlocks } from "./capture.ts";
+import { replaceTable, shownTable, troubleshootingTable } from "./troubleshooting.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
@@ -34,6 +35,7 @@ for (const name of ["WORKSHOP.md", "README.md"]) {
       return `<!-- output: ${block.command} -->\n\`\`\`text\n${text}\`\`\``;
     });
     markdown = await rewrite(markdown, exampleBlocks(markdown), async (block) => `<!-- example: ${block.file} -->\n\`\`\`ts\n${readFileSync(join(root, block.file), "utf8")}\`\`\``);
+    if (shownTable(markdown) !== undefined) markdown = replaceTable(markdown, troubleshootingTable());
     writeFileSync(file, markdown);
     console.log(`${name}: ${outputBlocks(markdown).length} output blocks and ${exampleBlocks(markdown).length} examples updated.`);
   } finally {

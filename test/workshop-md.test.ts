@@ -5,7 +5,9 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { CATALOG } from "../mock-aad/catalog.ts";
 import { captureCommand, exampleBlocks, outputBlocks } from "../steps/capture.ts";
+import { shownTable, troubleshootingTable } from "../steps/troubleshooting.ts";
 import { tempDir } from "./steps/helpers.ts";
 
 const markdown = readFileSync(new URL("../WORKSHOP.md", import.meta.url), "utf8");
@@ -36,4 +38,18 @@ describe("code examples in WORKSHOP.md and README.md are the real test file", ()
       for (const e of examples) expect(e.shown, `${name} shows ${e.file}; run npm run docs:update`).toBe(readFileSync(new URL(`../${e.file}`, import.meta.url), "utf8"));
     });
   }
+});
+
+describe("the troubleshooting chapter", () => {
+  it("is the table generated from the mock's catalog, the doctor's causes and the lab's scenarios", () => {
+    expect(shownTable(markdown), "WORKSHOP.md's AADSTS table; run npm run docs:update").toBe(troubleshootingTable());
+  });
+
+  it("has a row for every code the mock can answer with, and each cites a source or says inferred", () => {
+    const table = troubleshootingTable();
+    for (const entry of Object.values(CATALOG)) {
+      if (entry.code !== 50000) expect(table).toContain(`| ${entry.code} \``);
+      expect(entry.source.length).toBeGreaterThan(0);
+    }
+  });
 });

@@ -1,0 +1,314 @@
+/**
+ * The causes the doctor can name: stable ids (the lab names its scenarios after them), a title,
+ * the fix, and whether Entra refuses the request for it. The detail and the evidence are filled
+ * in where a cause is detected (checks.ts, error-text.ts), from the bytes at hand.
+ */
+import type { Cause, CauseSeverity } from "./types.ts";
+
+export interface CauseSpec {
+  title: string;
+  fix: string;
+  /** Default severity; "error" causes carry the AADSTS code of the check that found them. */
+  severity: CauseSeverity;
+}
+
+const X5T_FIX = "x5t = base64url of the 20 raw bytes of the SHA-1 (node: createHash('sha1').update(der).digest('base64url'); PowerShell: [Convert]::ToBase64String($cert.GetCertHash()).TrimEnd('=').Replace('+','-').Replace('/','_')).";
+
+export const CAUSES = {
+  // ── The thumbprint ─────────────────────────────────────────────────────────────────────────────
+  "x5t-hex-text": {
+    title: "x5t is made from the hex text of the thumbprint, not from its bytes",
+    fix: X5T_FIX,
+    severity: "error",
+  },
+  "x5t-standard-base64": {
+    title: "The thumbprint header is standard base64, not base64url",
+    fix: "Use base64url (RFC 4648 §5): replace + with -, / with _, and drop the = padding.",
+    severity: "error",
+  },
+  "x5t-padded": {
+    title: "The thumbprint header ends with = padding",
+    fix: "Drop the trailing = characters: JOSE uses base64url without padding (RFC 7515 §2).",
+    severity: "error",
+  },
+  "sha256-in-x5t": {
+    title: "x5t holds a SHA-256 thumbprint (32 bytes); x5t is the SHA-1 (20 bytes)",
+    fix: "Put the SHA-256 in x5t#S256 (with alg PS256, as Microsoft's current docs show), or put the SHA-1 in x5t (RFC 7515 §4.1.7, §4.1.8).",
+    severity: "error",
+  },
+  "sha1-in-x5t-s256": {
+    title: "x5t#S256 holds a SHA-1 thumbprint (20 bytes); x5t#S256 is the SHA-256 (32 bytes)",
+    fix: "Put the SHA-1 in x5t, or compute the SHA-256 of the certificate DER for x5t#S256 (RFC 7515 §4.1.8).",
+    severity: "error",
+  },
+  "x5t-other-certificate": {
+    title: "The thumbprint in the header is another certificate's",
+    fix: "Sign with the certificate that is uploaded to the app and put its thumbprint in the header, or upload this certificate (cert.cer) to the app registration.",
+    severity: "error",
+  },
+  "no-thumbprint": {
+    title: "The header does not say which certificate signed it",
+    fix: "Add x5t (base64url of the SHA-1 of the certificate DER) or x5t#S256 (its SHA-256) to the header.",
+    severity: "error",
+  },
+  "x5c-malformed": {
+    title: "x5c is not an array of standard-base64 certificates",
+    fix: "x5c is an array of standard base64 (not base64url) DER certificates, the signing certificate first (RFC 7515 §4.1.6); or leave it out.",
+    severity: "error",
+  },
+  "kid-only": {
+    title: "Only kid names the key",
+    fix: "Entra looks kid up among the app's key IDs; send x5t or x5t#S256 instead, which every certificate has.",
+    severity: "warning",
+  },
+  // ── The signature ──────────────────────────────────────────────────────────────────────────────
+  "key-mismatch": {
+    title: "Signed with a key that is not this certificate's",
+    fix: "Sign with the private key that belongs to the registered certificate (the key in the same .pfx), or upload the certificate of the key you sign with.",
+    severity: "error",
+  },
+  "ps256-with-pkcs1-signature": {
+    title: "The header says PS256, but the signature is PKCS#1 v1.5 (RS256)",
+    fix: "Either say alg RS256 (with x5t), or sign with RSASSA-PSS: SHA-256, MGF1-SHA-256, salt length 32 (RFC 7518 §3.5).",
+    severity: "error",
+  },
+  "rs256-with-pss-signature": {
+    title: "The header says RS256, but the signature is RSASSA-PSS (PS256)",
+    fix: "Either say alg PS256 (with x5t#S256), or sign with RSASSA-PKCS1-v1_5 and SHA-256 (RFC 7518 §3.3).",
+    severity: "error",
+  },
+  "pss-salt-length": {
+    title: "The PSS signature uses a salt that is not 32 bytes",
+    fix: "PS256 uses a 32-byte salt (RFC 7518 §3.5): node crypto.sign(..., { saltLength: 32 }), WebCrypto { name: 'RSA-PSS', saltLength: 32 }; node's default is the maximum length.",
+    severity: "error",
+  },
+  "wrong-hash-algorithm": {
+    title: "The signature uses another hash than alg says",
+    fix: "RS256 and PS256 mean SHA-256: sign with SHA-256, or change alg to match the hash.",
+    severity: "error",
+  },
+  "signature-over-other-input": {
+    title: "The signature covers other bytes than the header.payload that was sent",
+    fix: "Sign exactly ASCII(base64url(header) + '.' + base64url(payload)), the two segments as sent, and do not change or re-serialise them afterwards (RFC 7515 §5.1).",
+    severity: "error",
+  },
+  // ── Times ──────────────────────────────────────────────────────────────────────────────────────
+  "exp-milliseconds": {
+    title: "exp is in milliseconds, not seconds",
+    fix: "NumericDate is seconds since 1970 (RFC 7519 §2): Math.floor(Date.now() / 1000) + 600.",
+    severity: "warning",
+  },
+  "nbf-milliseconds": {
+    title: "nbf is in milliseconds, not seconds",
+    fix: "NumericDate is seconds since 1970 (RFC 7519 §2): nbf = Math.floor(Date.now() / 1000).",
+    severity: "error",
+  },
+  expired: {
+    title: "The assertion has expired",
+    fix: "Make a new assertion for each token request (exp = now + 600), and check the signing machine's clock (w32tm /resync, timedatectl).",
+    severity: "error",
+  },
+  "exp-missing": {
+    title: "The assertion has no exp",
+    fix: "Add exp (RFC 7523 §3: required), seconds since 1970: nbf + 600.",
+    severity: "error",
+  },
+  "not-yet-valid": {
+    title: "The assertion is not valid yet (nbf is in the future)",
+    fix: "Set nbf to now, and check the signing machine's clock (w32tm /resync, timedatectl).",
+    severity: "error",
+  },
+  "lifetime-too-long": {
+    title: "The assertion lives longer than Microsoft advises",
+    fix: "Keep exp 5 to 10 minutes after nbf (MSAL uses 600 s): a leaked assertion is a password until it expires.",
+    severity: "warning",
+  },
+  // ── Audience ───────────────────────────────────────────────────────────────────────────────────
+  "aud-v1-vs-v2": {
+    title: "aud is the other version's token endpoint (v1 vs v2)",
+    fix: "Nothing to do: Entra accepts either endpoint URL as aud. Using the URL you post to keeps it tidy.",
+    severity: "info",
+  },
+  "aud-other-tenant": {
+    title: "aud names another tenant",
+    fix: "Set aud to https://login.microsoftonline.com/<your tenant>/oauth2/v2.0/token, the URL you post to.",
+    severity: "error",
+  },
+  "aud-common": {
+    title: "aud uses common / organizations / consumers instead of the tenant",
+    fix: "An app signs in to one tenant: aud = https://login.microsoftonline.com/<tenant ID>/oauth2/v2.0/token.",
+    severity: "error",
+  },
+  "aud-trailing-slash": {
+    title: "aud ends with a slash",
+    fix: "Remove the trailing /: Entra compares aud with the token endpoint URL as text.",
+    severity: "error",
+  },
+  "aud-case": {
+    title: "aud differs from the token endpoint URL in upper/lower case",
+    fix: "Accepted (Entra compares aud case-insensitively, and MSAL lower-cases it); write it in lower case to be safe.",
+    severity: "warning",
+  },
+  "aud-graph-resource": {
+    title: "aud is the Graph resource, not the token endpoint",
+    fix: "aud is who receives the assertion: the token endpoint URL. The API you want (Graph) goes in scope=https://graph.microsoft.com/.default.",
+    severity: "error",
+  },
+  "aud-not-token-endpoint": {
+    title: "aud is not the tenant's token endpoint URL",
+    fix: "Set aud to https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token exactly (the v1 …/oauth2/token works too).",
+    severity: "error",
+  },
+  // ── Issuer, subject, jti ───────────────────────────────────────────────────────────────────────
+  "iss-sub-mismatch": {
+    title: "iss and sub differ",
+    fix: "Both are the Application (client) ID in a client assertion (RFC 7523 §3).",
+    severity: "error",
+  },
+  "iss-client-id-mismatch": {
+    title: "iss is not the client_id of the request",
+    fix: "Use the same Application (client) ID for client_id, iss and sub (the Overview page of the app registration).",
+    severity: "error",
+  },
+  "claim-missing": {
+    title: "A required claim is missing",
+    fix: "A client assertion carries aud (the token endpoint), iss and sub (the client ID), exp, nbf and jti (RFC 7523 §3).",
+    severity: "error",
+  },
+  "jti-missing": {
+    title: "The assertion has no jti",
+    fix: "Add jti, a new GUID for every assertion (Microsoft's docs list it; RFC 7519 §4.1.7).",
+    severity: "warning",
+  },
+  // ── Encoding ───────────────────────────────────────────────────────────────────────────────────
+  "json-bom": {
+    title: "The JSON starts with a byte-order mark",
+    fix: "Encode the JSON as UTF-8 without BOM: PowerShell [Text.UTF8Encoding]::new($false).GetBytes($json), not [Text.Encoding]::UTF8 with a file round trip.",
+    severity: "error",
+  },
+  "json-not-utf8": {
+    title: "The JSON is not UTF-8",
+    fix: "Encode header and payload as UTF-8 (RFC 7515 §7.1): PowerShell [Text.Encoding]::UTF8.GetBytes($json), not [Text.Encoding]::Unicode (UTF-16).",
+    severity: "error",
+  },
+  "segment-standard-base64": {
+    title: "A JWT segment is standard base64, not base64url",
+    fix: "Encode each segment with base64url without padding (RFC 7515 §2): replace + with -, / with _, drop =.",
+    severity: "error",
+  },
+  "malformed-jwt": {
+    title: "The client assertion is not a well-formed signed JWT",
+    fix: "Send the whole JWS compact serialisation: base64url(header).base64url(payload).base64url(signature) (RFC 7515 §7.1).",
+    severity: "error",
+  },
+  // ── Algorithm ──────────────────────────────────────────────────────────────────────────────────
+  "alg-none": {
+    title: "alg is none: the assertion is not signed",
+    fix: "Sign it with the certificate's RSA key: alg RS256 (with x5t) or PS256 (with x5t#S256).",
+    severity: "error",
+  },
+  "alg-unsupported": {
+    title: "alg is not one Entra takes for a certificate",
+    fix: "Use RS256 (with x5t) or PS256 (with x5t#S256) and the certificate's RSA key.",
+    severity: "error",
+  },
+  // ── The certificate ────────────────────────────────────────────────────────────────────────────
+  "cert-expired": {
+    title: "The certificate has expired",
+    fix: "Make a new certificate, upload it to the app registration, and sign with its key.",
+    severity: "error",
+  },
+  "cert-not-yet-valid": {
+    title: "The certificate is not valid yet",
+    fix: "Wait until its start date, or check the clock of the machine that made it (a certificate dated in the future).",
+    severity: "error",
+  },
+  "rsa-under-2048": {
+    title: "The certificate's RSA key is shorter than 2048 bits",
+    fix: "Make a 2048-bit (or larger) key and certificate: New-SelfSignedCertificate -KeyLength 2048, openssl req -newkey rsa:2048.",
+    severity: "error",
+  },
+  "ec-key": {
+    title: "The certificate has an EC key; Entra's client assertions need RSA",
+    fix: "Make an RSA certificate (2048 bits or more) and sign with RS256 or PS256.",
+    severity: "error",
+  },
+  "key-not-rsa": {
+    title: "The certificate's key is not a plain RSA key",
+    fix: "Make an rsaEncryption certificate (2048 bits or more) and sign with RS256 or PS256.",
+    severity: "error",
+  },
+  // ── The form ───────────────────────────────────────────────────────────────────────────────────
+  "jwt-as-scope": {
+    title: "The JWT was sent as scope, and there is no client_assertion",
+    fix: "Send the JWT as client_assertion (with client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer) and scope=https://graph.microsoft.com/.default.",
+    severity: "error",
+  },
+  "scope-without-default": {
+    title: "scope is a permission, not <resource>/.default",
+    fix: "An app signing in as itself asks for scope=<resource>/.default, e.g. https://graph.microsoft.com/.default.",
+    severity: "error",
+  },
+  "form-field": {
+    title: "A form field of the token request is missing or wrong",
+    fix: "POST grant_type=client_credentials, client_id, scope=<resource>/.default, client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and client_assertion, form-encoded.",
+    severity: "error",
+  },
+  // ── Only in pasted errors: what the doctor cannot see in an assertion ──────────────────────────
+  "cert-not-uploaded": {
+    title: "The certificate is not uploaded to this app registration",
+    fix: "Upload cert.cer under Certificates & secrets > Certificates of the app with this client ID (in this tenant), then compare its thumbprint with the one in the error.",
+    severity: "error",
+  },
+  "wrong-tenant": {
+    title: "The request goes to another tenant than the app's",
+    fix: "Use the Directory (tenant) ID from the app registration's Overview page in the URL and in aud.",
+    severity: "error",
+  },
+  "unknown-client-id": {
+    title: "No app with this client ID in the tenant",
+    fix: "Use the Application (client) ID from the app registration's Overview page (not the object ID or the secret ID).",
+    severity: "error",
+  },
+} as const satisfies Record<string, CauseSpec>;
+
+export type CauseId = keyof typeof CAUSES;
+
+/** Every cause id the doctor names, in the order of the table above. */
+export const CAUSE_IDS = Object.keys(CAUSES) as CauseId[];
+
+/**
+ * The names `npm run lab` gives its scenarios: the cause ids of the workshop's list, plus three
+ * mistakes that only show in Entra's answer (the doctor cannot see them in an assertion). The
+ * doctor's extra causes (x5c-malformed, kid-only, pss-salt-length, …) have no scenario.
+ */
+export const LAB_SCENARIOS: readonly string[] = [
+  "x5t-hex-text", "x5t-standard-base64", "x5t-padded", "sha256-in-x5t", "sha1-in-x5t-s256", "x5t-other-certificate",
+  "key-mismatch", "ps256-with-pkcs1-signature", "rs256-with-pss-signature", "signature-over-other-input",
+  "exp-milliseconds", "nbf-milliseconds", "expired", "not-yet-valid", "lifetime-too-long",
+  "aud-v1-vs-v2", "aud-other-tenant", "aud-common", "aud-trailing-slash", "aud-case", "aud-graph-resource",
+  "iss-sub-mismatch", "iss-client-id-mismatch", "jti-missing", "json-bom", "json-not-utf8", "segment-standard-base64",
+  "cert-expired", "cert-not-yet-valid", "rsa-under-2048", "ec-key", "alg-none", "alg-unsupported", "no-thumbprint",
+  "malformed-jwt", "jwt-as-scope", "scope-without-default",
+  "cert-not-uploaded", "wrong-tenant", "unknown-client-id",
+];
+
+export function isLabScenario(id: string): boolean {
+  return LAB_SCENARIOS.includes(id);
+}
+
+/** Builds a Cause from its spec plus what was found. */
+export function cause(
+  id: CauseId,
+  detail: string,
+  evidence: [string, string][] = [],
+  options: { aadsts?: number; catalogId?: string; severity?: CauseSeverity } = {},
+): Cause {
+  const spec: CauseSpec = CAUSES[id];
+  const severity = options.severity ?? spec.severity;
+  const out: Cause = { id, title: spec.title, detail, evidence, fix: spec.fix, severity };
+  if (isLabScenario(id)) out.labScenario = id;
+  if (severity === "error" && options.aadsts !== undefined) out.aadsts = options.aadsts;
+  if (severity === "error" && options.catalogId !== undefined) out.catalogId = options.catalogId;
+  return out;
+}

@@ -1,0 +1,303 @@
+/**
+ * `npm run doctor -- <assertion | FILE> [--cert FILE] [--password P] [--client-id ID] [--tenant ID] [--json]`
+ *
+ * Reads a client assertion (a JWT, a file holding one, a form body or a curl command line) or a
+ * pasted Entra error, from the argument or from stdin, and prints lib/doctor's diagnosis. Offline:
+ * nothing here opens a connection. Exit code 0 when Entra would accept the assertion, 1 when it
+ * would not (or for a user mistake, or a pasted error), 2 for a bug in the kit.
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, extname } from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { checkClientId, checkTenant } from "../../lib/assertion.ts";
+import { diagnose, MAX_INPUT_CHARS, type Diagnosis } from "../../lib/doctor/index.ts";
+import { KitError } from "../../lib/errors.ts";
+import { pemDecode } from "../../lib/pem.ts";
+import { readPfx } from "../../lib/pkcs12.ts";
+import { parseCertificate } from "../../lib/x509.ts";
+import { Ui } from "../ui.ts";
+import { renderDiagnosis } from "./render.ts";
+
+/** At most this many bytes are read from a file or stdin (a client assertion is 1–4 KB). */
+export const MAX_INPUT_BYTES = MAX_INPUT_CHARS;
+/** A certificate or PFX file is a few KB; anything over this is not one. */
+export const MAX_CERT_BYTES = 1024 * 1024;
+/** stdin that sends nothing at all for this long is given up on (never a hang). */
+export const STDIN_IDLE_MS = 15_000;
+
+export interface DoctorIo {
+  out(text: string): void;
+  err(text: string): void;
+  color: boolean;
+  /** Standard input; read when no argument is given and it is not a terminal. */
+  stdin?: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
+  /** The clock (default: the system's); --now overrides it. */
+  now?: () => Date;
+  /** How long stdin may stay silent before the doctor gives up (default STDIN_IDLE_MS). */
+  stdinIdleMs?: number;
+}
+
+const OPTIONS = {
+  cert: { type: "string", value: "FILE", description: "the certificate registered on the app: .cer (DER), .pem or .pfx/.p12 (with --password)" },
+  password: { type: "string", value: "P", description: "the PFX password" },
+  "client-id": { type: "string", value: "ID", description: "the Application (client) ID (the form's client_id wins when there is one)" },
+  tenant: { type: "string", value: "ID", description: "the tenant the request goes to: Directory (tenant) ID or domain (a curl URL's tenant wins)" },
+  now: { type: "string", value: "TIME", description: "judge the times at this instant (ISO 8601, e.g. 2025-06-01T12:00:00Z) instead of now" },
+  json: { type: "boolean", description: "print the diagnosis as JSON" },
+  "no-color": { type: "boolean", description: "no colours (also when NO_COLOR is set or output is not a terminal)" },
+  help: { type: "boolean", description: "show this help" },
+} as const;
+
+function help(ui: Ui): string {
+  const rows = Object.entries(OPTIONS).map(([k, s]): [string, string] => [`--${k}${"value" in s ? ` ${s.value}` : ""}`, s.description]);
+  return [
+    ui.chalk.bold("npm run doctor -- <assertion | FILE> [options]"),
+    "",
+    "  Explains why Entra ID refuses a client assertion, offline: Entra's checks in Entra's order, the",
+    "  cause by name, the AADSTS code it answers, and the fix. Give it one of:",
+    ...ui.fields(
+      [
+        ["a JWT", "npm run doctor -- eyJhbGciOi… --cert cert.cer"],
+        ["a file holding one", "npm run doctor -- client-assertion.jwt --cert cert.pfx --password P"],
+        ["a form body / curl", "npm run doctor -- \"$(cat request.txt)\"   or   npm run doctor < request.txt"],
+        ["an Entra error", "npm run doctor -- '{\"error\":\"invalid_client\",\"error_description\":\"AADSTS700027: …\"}'"],
+      ],
+      4,
+    ),
+    "",
+    "  Options:",
+    ...ui.fields(rows, 4),
+    "",
+    ui.paint("dim", '  npm passes options to the kit only after "--". Without an argument the doctor reads stdin.'),
+    ui.paint("dim", "  Exit code: 0 Entra would accept it, 1 it would not (or the input is wrong), 2 a bug in the kit."),
+  ].join("\n");
+}
+
+/** The whole command line: returns the exit code. */
+export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
+  const color = io.color && !argv.includes("--no-color") && !process.env.NO_COLOR;
+  const ui = new Ui(color);
+  try {
+    let values: Record<string, string | boolean | undefined>;
+    let positionals: string[];
+    try {
+      const parsed = parseArgs({
+        args: argv,
+        options: Object.fromEntries(Object.entries(OPTIONS).map(([k, s]) => [k, { type: s.type, ...(k === "help" ? { short: "h" } : {}) }])) as Record<string, { type: "string" | "boolean"; short?: string }>,
+        allowPositionals: true,
+        strict: true,
+      });
+      values = parsed.values as Record<string, string | boolean | undefined>;
+      positionals = parsed.positionals;
+    } catch (error) {
+      const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, "");
+      throw new KitError("USAGE", `${message}.`, "A curl command line has options of its own: put it in quotes, in a file, or pipe it in (npm run doctor < request.txt). See npm run doctor -- --help.");
+    }
+    if (values.help) {
+      io.out(help(ui) + "\n");
+      return 0;
+    }
+    const now = values.now !== undefined ? parseNow(values.now as string) : (io.now ?? (() => new Date()))();
+    if (typeof values["client-id"] === "string") checkClientId(values["client-id"]);
+    if (typeof values.tenant === "string") checkTenant(values.tenant);
+    if (values.password !== undefined && values.cert === undefined) throw new KitError("USAGE", "--password goes with --cert FILE.pfx, and no --cert was given.", "Add --cert with the .pfx file, or leave --password out.");
+
+    const input = await readAssertionInput(positionals, io);
+    const certificate = typeof values.cert === "string" ? await readCertificate(values.cert, values.password as string | undefined) : undefined;
+    const diagnosis = diagnose({
+      text: input.text,
+      textSource: input.source,
+      now,
+      ...(certificate ? { certificate } : {}),
+      ...(typeof values["client-id"] === "string" ? { clientId: values["client-id"] } : {}),
+      ...(typeof values.tenant === "string" ? { tenant: values.tenant } : {}),
+    });
+    if (values.json) io.out(JSON.stringify(diagnosis, null, 2) + "\n");
+    else io.out(renderDiagnosis(diagnosis, ui).join("\n") + "\n");
+    return exitCode(diagnosis);
+  } catch (error) {
+    if (error instanceof KitError) {
+      io.err(`${ui.paint("bad", "✗")} ${error.message}\n`);
+      if (error.hint) io.err(`  ${ui.paint("dim", "→")} ${error.hint}\n`);
+      return 1;
+    }
+    io.err(`${ui.paint("bad", "✗ Unexpected error (a bug in the kit, please report it):")}\n${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  }
+}
+
+/** 0: Entra would accept it (or nothing it would refuse was found); 1: it would not, or an error was pasted. */
+export function exitCode(d: Diagnosis): number {
+  return d.verdict === "accepted" || d.verdict === "not-verified" ? 0 : 1;
+}
+
+function parseNow(text: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new KitError("USAGE", `--now ${text} is not a date.`, "Use ISO 8601, e.g. --now 2025-06-01T12:00:00Z.");
+  return date;
+}
+
+// ── The assertion: argument, file or stdin ───────────────────────────────────────────────────────
+
+interface AssertionInput {
+  text: string;
+  source: "argument" | "stdin" | "file";
+}
+
+/** Two or three dot-separated base64 runs of some length: a JWT (perhaps cut), not a file name like a.jwt. */
+const JWT_SHAPED = /^[A-Za-z0-9_\-+/=]{10,}\.[A-Za-z0-9_\-+/=]{10,}(\.[A-Za-z0-9_\-+/=]*)?$/;
+
+async function readAssertionInput(positionals: string[], io: DoctorIo): Promise<AssertionInput> {
+  if (positionals.length === 0) {
+    if (!io.stdin || io.stdin.isTTY) {
+      throw new KitError("NO_INPUT", "Give the doctor something to look at: a client assertion, a file holding one, or an Entra error.", "npm run doctor -- <assertion | FILE> [--cert cert.cer], or pipe it in: npm run doctor < request.txt (see --help).");
+    }
+    return { text: checkText(decodeText(await readStdin(io.stdin, io.stdinIdleMs ?? STDIN_IDLE_MS), "stdin"), "stdin"), source: "stdin" };
+  }
+  const arg = positionals.join(" ");
+  if (positionals.length === 1 && arg.length < 4096 && !/[\n&]/.test(arg) && !/AADSTS\d/i.test(arg)) {
+    if (existsSync(arg)) return { text: checkText(readTextFile(arg), `the file ${arg}`), source: "file" };
+    if (!JWT_SHAPED.test(arg) && !/[\s=]/.test(arg) && (/[/\\]/.test(arg) || /\.(jwt|txt|json|log|http|har|sh|ps1|cmd|bat)$/i.test(arg))) {
+      throw new KitError("NO_FILE", `There is no file ${arg}.`, "Check the path; to diagnose the text itself, give the JWT (header.payload.signature).");
+    }
+  }
+  if (arg.length > MAX_INPUT_BYTES) throw tooLarge(arg.length, "The argument");
+  return { text: checkText(arg, "the argument"), source: "argument" };
+}
+
+function checkText(text: string, where: string): string {
+  if (text.trim() === "") throw new KitError("EMPTY_INPUT", `${where[0]!.toUpperCase()}${where.slice(1)} is empty: there is no client assertion to look at.`, "Give the JWT (header.payload.signature), a file holding it, or an Entra error text.");
+  return text;
+}
+
+function tooLarge(size: number | "more", what: string): KitError {
+  const amount = size === "more" ? `more than ${MAX_INPUT_BYTES / 1024 / 1024} MiB` : `${(size / 1024 / 1024).toFixed(1)} MB`;
+  return new KitError(
+    "INPUT_TOO_LARGE",
+    `${what} is ${amount}; the doctor reads at most ${MAX_INPUT_BYTES / 1024 / 1024} MiB (a client assertion is 1–4 KB).`,
+    "Give only the assertion, the form body or the error text, not a whole log or a binary file.",
+  );
+}
+
+function readTextFile(path: string): string {
+  const stat = statSync(path);
+  if (stat.isDirectory()) throw new KitError("NOT_A_FILE", `${path} is a folder, not a file.`, "Give the file that holds the client assertion, e.g. .workshop/client-assertion.jwt.");
+  if (stat.size > MAX_INPUT_BYTES) throw tooLarge(stat.size, `The file ${path}`);
+  return decodeText(new Uint8Array(readFileSync(path)), `the file ${path}`);
+}
+
+/** Text from bytes: UTF-8, or UTF-16 with a BOM (a file saved by PowerShell 5's Out-File); binary is refused. */
+function decodeText(bytes: Uint8Array, where: string): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes);
+  const head = bytes.subarray(0, 4096);
+  if (head.includes(0) || (bytes[0] === 0x30 && (bytes[1] === 0x82 || bytes[1] === 0x81 || bytes[1] === 0x80))) {
+    throw new KitError("BINARY_INPUT", `${where[0]!.toUpperCase()}${where.slice(1)} holds binary data (a certificate or PFX?), not a JWT or text.`, "Give the certificate with --cert FILE, and the assertion as the argument.");
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+async function readStdin(stdin: AsyncIterable<Uint8Array | string>, idleMs: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const iterator = stdin[Symbol.asyncIterator]();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    for (;;) {
+      const idle = new Promise<"idle">((resolve) => {
+        timer = setTimeout(() => resolve("idle"), idleMs);
+        timer.unref?.();
+      });
+      const next = await Promise.race([iterator.next(), ...(total === 0 ? [idle] : [])]);
+      clearTimeout(timer);
+      if (next === "idle") throw new KitError("NO_INPUT", `Nothing arrived on stdin in ${idleMs / 1000} s.`, "Give the assertion as an argument, or pipe it in: npm run doctor < request.txt.");
+      if (next.done) break;
+      const chunk = typeof next.value === "string" ? new TextEncoder().encode(next.value) : next.value;
+      total += chunk.length;
+      if (total > MAX_INPUT_BYTES) throw tooLarge("more", "The input on stdin");
+      chunks.push(chunk);
+    }
+  } finally {
+    clearTimeout(timer);
+    // Not awaited: with a read still pending (silent stdin), return() would wait for it too.
+    iterator.return?.()?.catch(() => undefined);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.length;
+  }
+  return out;
+}
+
+// ── The certificate ──────────────────────────────────────────────────────────────────────────────
+
+/** Reads --cert: DER (.cer/.der/.crt), PEM (the first CERTIFICATE block), or PFX/PKCS#12 (its first certificate). */
+export async function readCertificate(path: string, password: string | undefined): Promise<{ der: Uint8Array; source: string }> {
+  if (!existsSync(path)) throw new KitError("NO_FILE", `There is no certificate file ${path}.`, "Check the path given to --cert (.cer, .pem or .pfx).");
+  const stat = statSync(path);
+  if (stat.isDirectory()) throw new KitError("NOT_A_FILE", `${path} is a folder, not a certificate file.`, "Give --cert the .cer, .pem or .pfx file.");
+  if (stat.size > MAX_CERT_BYTES) throw new KitError("NOT_CERTIFICATE", `${path} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, far too big for a certificate (a few KB).`, "Give --cert the .cer, .pem or .pfx file of the app's certificate.");
+  const bytes = new Uint8Array(readFileSync(path));
+  if (bytes.length === 0) throw new KitError("NOT_CERTIFICATE", `${path} is empty.`, "Export the certificate again (.cer from Windows, or cert.pem).");
+  const name = basename(path);
+  const ext = extname(path).toLowerCase();
+  const pfx = async (): Promise<{ der: Uint8Array; source: string }> => {
+    try {
+      const contents = await readPfx(bytes, password ?? "");
+      return { der: contents.certificates[0]!, source: `${name} (PFX)` };
+    } catch (error) {
+      if (error instanceof KitError && error.code === "PFX_PASSWORD" && password === undefined)
+        throw new KitError("PFX_PASSWORD", `${name} is a password-protected PFX and no --password was given.`, "Add --password with the password it was exported with.");
+      if (error instanceof KitError && error.code === "PFX_NO_KEY") {
+        // The doctor only needs the certificate; a PFX without a key still has it.
+        throw new KitError("PFX_NO_KEY", `${name} holds no private key; the doctor only needs the certificate, so give it the .cer or .pem instead.`, "Export the certificate alone (Export-Certificate -FilePath cert.cer) or openssl pkcs12 -in file.pfx -nokeys -out cert.pem.");
+      }
+      throw error;
+    }
+  };
+  if (ext === ".pfx" || ext === ".p12") return pfx();
+  const head = new TextDecoder("latin1").decode(bytes.subarray(0, 4096));
+  if (head.includes("-----BEGIN")) {
+    const blocks = pemDecode(new TextDecoder().decode(bytes));
+    const cert = blocks.find((b) => b.label === "CERTIFICATE" || b.label === "X509 CERTIFICATE" || b.label === "TRUSTED CERTIFICATE");
+    if (!cert) {
+      const labels = [...new Set(blocks.map((b) => b.label))].join(", ");
+      throw new KitError("NOT_CERTIFICATE", `${name} holds no CERTIFICATE block (it holds ${labels || "no PEM block"}).`, "Give --cert the certificate (cert.pem or cert.cer), not the private key.");
+    }
+    parseCertificate(cert.der);
+    return { der: cert.der, source: `${name} (PEM)` };
+  }
+  try {
+    const info = parseCertificate(bytes);
+    return { der: info.der, source: `${name}${ext === ".cer" || ext === ".der" || ext === ".crt" ? "" : " (DER)"}` };
+  } catch (error) {
+    // A PFX with another extension: try it as one before giving up.
+    if (bytes[0] === 0x30) {
+      try {
+        return await pfx();
+      } catch (pfxError) {
+        if (pfxError instanceof KitError && (pfxError.code === "PFX_PASSWORD" || pfxError.code === "PFX_NO_KEY")) throw pfxError;
+      }
+    }
+    if (error instanceof KitError) throw new KitError(error.code, `${name}: ${error.message}`, error.hint ?? "Give --cert a .cer (DER), .pem or .pfx file.");
+    throw error;
+  }
+}
+
+// ── Entry point ──────────────────────────────────────────────────────────────────────────────────
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const code = await runDoctor(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    color: !!process.stdout.isTTY,
+    stdin: process.stdin,
+  });
+  process.exitCode = code;
+  // stdin may still be open (a pipe that never closed): do not wait for it.
+  if (!process.stdin.isTTY) process.stdin.destroy();
+}

@@ -1,0 +1,114 @@
+/**
+ * `npm run lab [-- NAME | --list | --all] [--json] [--no-color]`: the command line, in-process
+ * (argv and an Io in, an exit code out) so tests call it as the terminal does.
+ * Exit codes: 0 every scenario run ended in a token after the fix, 1 a usage mistake or a scenario
+ * that did not, 2 a bug in the kit.
+ */
+import { parseArgs } from "node:util";
+import { KitError } from "../../lib/errors.ts";
+import { toJsonValue } from "../json.ts";
+import type { Io } from "../runner.ts";
+import { Ui } from "../ui.ts";
+import { labContext } from "./context.ts";
+import { listLines, renderRun, summaryLines } from "./render.ts";
+import { runScenario, type LabRun } from "./run.ts";
+import { findScenario, SCENARIO_GROUPS, SCENARIOS } from "./scenarios.ts";
+
+const OPTIONS = {
+  list: { type: "boolean" },
+  all: { type: "boolean" },
+  json: { type: "boolean" },
+  "no-color": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const HELP_ROWS: [string, string][] = [
+  ["NAME", "run one scenario: its request, Entra's answer, the doctor, the fix, and the request again"],
+  ["--list", "list the scenarios with the AADSTS code each one reproduces"],
+  ["--all", "run every scenario, then a summary table"],
+  ["--json", "print the runs as JSON instead of the explanation"],
+  ["--no-color", "no colours (also when NO_COLOR is set or output is not a terminal)"],
+  ["--help", "show this help"],
+];
+
+function helpText(ui: Ui): string {
+  return [
+    ui.chalk.bold("npm run lab -- [NAME | --list | --all] [--json]"),
+    "",
+    "  Each scenario reproduces a real mistake end to end against the offline mock Entra ID, built with the",
+    "  kit's own code on the fixed clock and the published demo key (so every run prints the same bytes),",
+    "  shows what Entra answers and what the doctor names, applies the fix and sends the request again.",
+    "",
+    ...ui.fields(HELP_ROWS, 4),
+    "",
+    `  npm passes options to the kit only after "--": ${ui.paint("code", "npm run lab -- --list")}`,
+  ].join("\n");
+}
+
+function parse(argv: string[]): { values: Partial<Record<keyof typeof OPTIONS, boolean>>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+    return { values, positionals };
+  } catch (error) {
+    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, "");
+    throw new KitError("USAGE", `${message}.`, "See npm run lab -- --help for the options.");
+  }
+}
+
+/** Flags typed without `--` (`npm run lab --list`) reach us as npm_config_* variables. */
+function npmConfigFallback(values: Partial<Record<keyof typeof OPTIONS, boolean>>): void {
+  for (const name of ["list", "all", "json"] as const) {
+    const v = process.env[`npm_config_${name}`];
+    if (values[name] === undefined && (v === "true" || v === "")) values[name] = true;
+  }
+}
+
+export async function runLabCli(argv: string[], io: Io): Promise<number> {
+  const ui = new Ui(io.color && !argv.includes("--no-color") && !process.env.NO_COLOR);
+  try {
+    const { values, positionals } = parse(argv);
+    npmConfigFallback(values);
+    if (values.help) {
+      io.out(helpText(ui) + "\n");
+      return 0;
+    }
+    if (values.list) {
+      const lines = ["", ui.chalk.bold(`Lab scenarios: ${SCENARIOS.length} real mistakes, each reproduced, diagnosed and fixed`), ...listLines(SCENARIO_GROUPS, ui)];
+      lines.push("", `  Run one: ${ui.paint("code", "npm run lab -- x5t-hex-text")}   all: ${ui.paint("code", "npm run lab -- --all")}`, "");
+      io.out(lines.join("\n"));
+      return 0;
+    }
+    if (positionals.length > 1) throw new KitError("USAGE", `One scenario at a time: got ${positionals.join(", ")}.`, "Run npm run lab -- --all for all of them.");
+    if (positionals.length === 1 && values.all) throw new KitError("USAGE", "Give a scenario name or --all, not both.", "npm run lab -- x5t-hex-text, or npm run lab -- --all");
+    const name = positionals[0];
+    if (name !== undefined) {
+      const scenario = findScenario(name);
+      if (!scenario) throw new KitError("USAGE", `There is no lab scenario "${name}"; the scenarios are ${SCENARIOS.map((s) => s.name).join(", ")}.`);
+      const run = await runScenario(await labContext(), scenario);
+      io.out(values.json ? JSON.stringify(toJsonValue(run), null, 2) + "\n" : renderRun(run, ui).join("\n") + "\n");
+      return run.ok ? 0 : 1;
+    }
+    if (values.all) {
+      const ctx = await labContext();
+      const runs: LabRun[] = [];
+      for (const scenario of SCENARIOS) {
+        const run = await runScenario(ctx, scenario);
+        runs.push(run);
+        if (!values.json) io.out(renderRun(run, ui).join("\n") + "\n");
+      }
+      if (values.json) io.out(JSON.stringify(toJsonValue(runs), null, 2) + "\n");
+      else io.out(summaryLines(runs, ui).join("\n") + "\n");
+      return runs.every((r) => r.ok) ? 0 : 1;
+    }
+    io.out(helpText(ui) + "\n\n" + ["The scenarios:", ...listLines(SCENARIO_GROUPS, ui)].join("\n") + "\n");
+    return 0;
+  } catch (error) {
+    if (error instanceof KitError) {
+      io.err(`${ui.paint("bad", "✗")} ${error.message}\n`);
+      if (error.hint) io.err(`  ${ui.paint("dim", "→")} ${error.hint}\n`);
+      return 1;
+    }
+    io.err(`${ui.paint("bad", "✗ Unexpected error (a bug in the kit, please report it):")}\n${(error as Error).stack ?? String(error)}\n`);
+    return 2;
+  }
+}

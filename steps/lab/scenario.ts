@@ -1,0 +1,58 @@
+/**
+ * What a lab scenario is: a real mistake, as data and two small functions. `build` makes the faulty
+ * token request with the kit's own lib/ code, `fix` makes the same request with the mistake
+ * corrected. Both return an Attempt: the request, and what Entra knows at that moment (which
+ * certificates are registered on the app), since some fixes happen in the portal, not in the code.
+ * The runner (run.ts) sends the attempts to the mock; the renderer (render.ts) prints what happened.
+ */
+import type { KeyCredential } from "../../mock-aad/index.ts";
+import type { LabContext } from "./context.ts";
+
+/** One POST to the token endpoint: the URL and the form fields, in the order they are sent. */
+export interface LabRequest {
+  url: string;
+  fields: [string, string][];
+}
+
+export interface Attempt {
+  request: LabRequest;
+  /** The certificates registered on the demo app (Certificates & secrets); default: the app's current certificate. */
+  registered?: KeyCredential[];
+  /** The certificate the app's owner has at hand (what they would give the doctor with --cert); default: the current one. */
+  certificate?: Uint8Array;
+}
+
+/** The fix, in the words and code of the usual recipes: a sentence, then the line that changes. */
+export interface FixText {
+  /** One or two lines: what changes. */
+  what: string[];
+  /** Where the code below comes from: "PowerShell", "Node.js", "the form body", "Azure portal". */
+  label: string;
+  /** The line as the faulty recipe has it (omitted when the fix adds something new). */
+  before?: string;
+  /** The line as it should be. */
+  after: string;
+}
+
+export interface Scenario {
+  /** Also the id of the doctor's cause it reproduces (lib/doctor/causes.ts). */
+  name: string;
+  /** One line, for --list. */
+  title: string;
+  /** How people end up here, in two or three lines (the renderer folds them to the terminal's width). */
+  story: string[];
+  /** The AADSTS code of Entra's first answer; undefined when Entra accepts the request and the doctor only warns. */
+  expectedAadsts?: number;
+  /**
+   * What to show the doctor: the request (the form body, as a user would paste it) or, when the
+   * mistake is not in the request's bytes (an unknown tenant, an unknown app, a certificate not
+   * uploaded), Entra's answer, which the doctor explains from the catalog.
+   */
+  doctorInput?: "request" | "answer";
+  /** Header fields, claims or form fields where the mistake is: the renderer marks them. */
+  focus: string[];
+  build(ctx: LabContext): Attempt;
+  fix(ctx: LabContext): Attempt;
+  fixText: FixText;
+}
+

@@ -1,0 +1,82 @@
+/**
+ * The AADSTS table of WORKSHOP.md's troubleshooting chapter, generated from the same catalog the
+ * mock answers with (mock-aad/catalog.ts), the doctor's ranking of causes (lib/doctor) and the lab's
+ * scenarios (steps/lab), so that the guide cannot drift from the program: `npm run docs:update`
+ * writes it, a test compares.
+ */
+import { CAUSES, likelyCausesFor, type CauseId } from "../lib/doctor/index.ts";
+import { CATALOG, type CatalogEntry } from "../mock-aad/catalog.ts";
+import { SCENARIOS } from "./lab/scenarios.ts";
+
+/** The entries a client can meet (the mock's own failure, 50000, is left out). */
+function entries(): CatalogEntry[] {
+  return Object.values(CATALOG).filter((e) => e.code !== 50000);
+}
+
+/** Markdown table cells cannot hold "|" or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+}
+
+/** The first sentence of the description, placeholders shown as "…". */
+function says(entry: CatalogEntry): string {
+  const text = entry.template.replace(/\{[^}]+\}/g, "…");
+  const first = /^(.*?[.!?])(\s|$)/.exec(text)?.[1] ?? text;
+  return `AADSTS${entry.code}: ${first.length > 160 ? first.slice(0, 157) + "…" : first}`;
+}
+
+function causesOf(entry: CatalogEntry): CauseId[] {
+  return likelyCausesFor(entry.id).filter((id) => id in CAUSES).slice(0, 3);
+}
+
+/** How to confirm it: which input to give the doctor. */
+function confirm(causes: CauseId[]): string {
+  if (causes.some((c) => c === "jwt-as-scope" || c === ("form-field" as CauseId))) return "`npm run doctor -- \"<form body or curl line>\"`";
+  if (causes.some((c) => c === "cert-not-uploaded" || c === "unknown-client-id" || c === "wrong-tenant")) return "`npm run doctor -- <assertion> --cert cert.cer`, or paste the error text";
+  if (causes.length === 0) return "paste the error text: `npm run doctor -- \"AADSTS…\"`";
+  return "`npm run doctor -- <assertion> --cert cert.cer`";
+}
+
+function labFor(entry: CatalogEntry): string {
+  const names = SCENARIOS.filter((s) => s.expectedAadsts === entry.code).map((s) => s.name);
+  return names.length ? names.map((n) => `\`npm run lab -- ${n}\``).join(", ") : "–";
+}
+
+export function troubleshootingTable(): string {
+  const rows = [
+    "| Code | What Entra says | What it means | Likely causes | Confirm with the doctor | Fix | Reproduce |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  for (const entry of entries()) {
+    const causes = causesOf(entry);
+    rows.push(
+      `| ${[
+        `${entry.code} \`${entry.error}\` (HTTP ${entry.status})`,
+        says(entry),
+        entry.meaning,
+        causes.length ? causes.map((c) => CAUSES[c].title).join("; ") : "–",
+        confirm(causes),
+        entry.fix,
+        labFor(entry),
+      ].map(cell).join(" | ")} |`,
+    );
+  }
+  return rows.join("\n") + "\n";
+}
+
+/** WORKSHOP.md marks the table with these two comments. */
+export const TABLE_START = "<!-- generated: troubleshooting table (npm run docs:update) -->\n";
+export const TABLE_END = "<!-- end of generated table -->";
+
+export function replaceTable(markdown: string, table: string): string {
+  const a = markdown.indexOf(TABLE_START);
+  const b = markdown.indexOf(TABLE_END);
+  if (a < 0 || b < a) throw new Error("WORKSHOP.md has no troubleshooting table markers");
+  return markdown.slice(0, a + TABLE_START.length) + table + markdown.slice(b);
+}
+
+export function shownTable(markdown: string): string | undefined {
+  const a = markdown.indexOf(TABLE_START);
+  const b = markdown.indexOf(TABLE_END);
+  return a < 0 || b < a ? undefined : markdown.slice(a + TABLE_START.length, b);
+}
