@@ -3,10 +3,11 @@
  * updater (`npm run docs:update`) and for the test that keeps the guide and the program in step.
  */
 import { sep } from "node:path";
+import { runLabCli } from "./lab/command.ts";
 import { runCli } from "./runner.ts";
 
 /** The command lines WORKSHOP.md shows, marked `<!-- output: npm run step 2 -- --fixed -->` before a text block. */
-const MARKER = /<!-- output: (npm run (?:step|workshop)[^>]*?) -->\n```text\n([\s\S]*?)```/g;
+const MARKER = /<!-- output: (npm run (?:step|workshop|lab)[^>]*?) -->\n```text\n([\s\S]*?)```/g;
 
 export interface OutputBlock {
   command: string;
@@ -19,18 +20,26 @@ export function outputBlocks(markdown: string): OutputBlock[] {
   return [...markdown.matchAll(MARKER)].map((m) => ({ command: m[1]!, shown: m[2]!, index: m.index!, length: m[0].length }));
 }
 
-/** argv of `npm run step 3 -- --fixed --alg PS256` → ["3", "--fixed", "--alg", "PS256"] */
-function argvOf(command: string): string[] {
+/** `npm run step 3 -- --fixed --alg PS256` → script "step", argv ["3", "--fixed", "--alg", "PS256"] */
+function parseCommand(command: string): { script: string; argv: string[] } {
   const words = command.trim().split(/\s+/).slice(2); // drop "npm run"
-  const script = words.shift();
+  const script = words.shift()!;
   const rest = words.filter((w) => w !== "--");
-  return script === "workshop" ? ["--all", ...rest] : rest;
+  return { script, argv: script === "workshop" ? ["--all", ...rest] : rest };
 }
 
-/** Output of one command with colours off, run against `outDir`, shown as `.workshop/fixed`. */
+/** Whether a shown command prints the same bytes every run (steps need --fixed; the lab always does). */
+export function isReproducible(command: string): boolean {
+  const { script, argv } = parseCommand(command);
+  return script === "lab" || argv.includes("--fixed");
+}
+
+/** Output of one command with colours off (steps run against `outDir`, shown as `.workshop/fixed`). */
 export async function captureCommand(command: string, outDir: string): Promise<{ code: number; text: string }> {
   let text = "";
-  const code = await runCli([...argvOf(command), "--out", outDir], { out: (t) => (text += t), err: (t) => (text += t), color: false });
+  const io = { out: (t: string) => (text += t), err: (t: string) => (text += t), color: false };
+  const { script, argv } = parseCommand(command);
+  const code = script === "lab" ? await runLabCli(argv, io) : await runCli([...argv, "--out", outDir], io);
   // The folder is shown as the default one; on Windows its files follow a backslash, shown as "/".
   const shown = text.split(outDir + sep).join(".workshop/fixed/").split(outDir).join(".workshop/fixed");
   return { code, text: shown.replace(/^\n+/, "") };

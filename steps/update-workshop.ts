@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { captureCommand, exampleBlocks, outputBlocks } from "./capture.ts";
+import { captureCommand, exampleBlocks, isReproducible, outputBlocks } from "./capture.ts";
 import { replaceTable, shownTable, troubleshootingTable } from "./troubleshooting.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -29,7 +29,7 @@ for (const name of ["WORKSHOP.md", "README.md"]) {
   const dir = mkdtempSync(join(tmpdir(), "workshop-docs-"));
   try {
     markdown = await rewrite(markdown, outputBlocks(markdown), async (block) => {
-      if (!block.command.includes("--fixed")) throw new Error(`${name} shows "${block.command}" without --fixed: its output would change every run.`);
+      if (!isReproducible(block.command)) throw new Error(`${name} shows "${block.command}" without --fixed: its output would change every run.`);
       const { code, text } = await captureCommand(block.command, dir);
       if (code !== 0) throw new Error(`"${block.command}" exited with ${code}:\n${text}`);
       return `<!-- output: ${block.command} -->\n\`\`\`text\n${text}\`\`\``;
