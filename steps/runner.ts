@@ -4,17 +4,14 @@
  */
 import { parseArgs } from "node:util";
 import { KitError } from "../lib/errors.ts";
+import { npmConfigFallback, reportError, type Io } from "./cli-support.ts";
 import { createContext, type Context } from "./context.ts";
 import { toJsonValue } from "./json.ts";
 import { STEPS, stepProducing } from "./registry.ts";
 import type { OptionSpec, OptionValues, Step } from "./step.ts";
 import { Ui } from "./ui.ts";
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-  color: boolean;
-}
+export type { Io } from "./cli-support.ts";
 
 const COMMON: Record<string, OptionSpec> = {
   out: { type: "string", value: "DIR", description: "where artifacts are read and written (default .workshop, or .workshop/fixed with --fixed)" },
@@ -29,14 +26,6 @@ const RUNNER: Record<string, OptionSpec> = {
   list: { type: "boolean", description: "list the steps" },
   all: { type: "boolean", description: "run every step in order (what `npm run workshop` does)" },
 };
-
-/** Flags typed without `--` (`npm run step 3 --fixed`) reach us as npm_config_* variables. */
-function npmConfigFallback(values: OptionValues): void {
-  for (const name of ["fixed", "json", "verbose", "list", "all", "new"]) {
-    const v = process.env[`npm_config_${name}`];
-    if (values[name] === undefined && (v === "true" || v === "")) values[name] = true;
-  }
-}
 
 function parse(argv: string[], specs: Record<string, OptionSpec>, context: string): { values: OptionValues; positionals: string[] } {
   const options = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { type: s.type }])) as Record<string, { type: "string" | "boolean" }>;
@@ -142,7 +131,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         const owner = STEPS.find((s) => name in s.options);
         throw new KitError("USAGE", `--${name} is an option of step ${owner?.number ?? "?"}, not of step ${step!.number}.`, `See npm run step ${step!.number} -- --help for this step's options.`);
       }
-    npmConfigFallback(values);
+    npmConfigFallback(values, ["fixed", "json", "verbose", "list", "all", "new"]);
     if (positionals.length > 1)
       throw new KitError("USAGE", `Unexpected "${positionals[1]}": npm passes options to the kit only after "--".`, `For example: npm run step ${positionals[0]} -- --alg PS256 (and npm run workshop for all the steps).`);
     checkChoices(values, allSpecs);
@@ -175,12 +164,6 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     io.out(helpFor(undefined, ui) + "\n");
     return 0;
   } catch (error) {
-    if (error instanceof KitError) {
-      io.err(`${ui.paint("bad", "✗")} ${error.message}\n`);
-      if (error.hint) io.err(`  ${ui.paint("dim", "→")} ${error.hint}\n`);
-      return 1;
-    }
-    io.err(`${ui.paint("bad", "✗ Unexpected error (a bug in the kit, please report it):")}\n${(error as Error).stack ?? String(error)}\n`);
-    return 2;
+    return reportError(error, io, ui);
   }
 }

@@ -16,6 +16,7 @@ import { KitError } from "../../lib/errors.ts";
 import { pemDecode } from "../../lib/pem.ts";
 import { readPfx } from "../../lib/pkcs12.ts";
 import { parseCertificate } from "../../lib/x509.ts";
+import { reportError } from "../cli-support.ts";
 import { Ui } from "../ui.ts";
 import { renderDiagnosis } from "./render.ts";
 
@@ -117,13 +118,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     else io.out(renderDiagnosis(diagnosis, ui).join("\n") + "\n");
     return exitCode(diagnosis);
   } catch (error) {
-    if (error instanceof KitError) {
-      io.err(`${ui.paint("bad", "✗")} ${error.message}\n`);
-      if (error.hint) io.err(`  ${ui.paint("dim", "→")} ${error.hint}\n`);
-      return 1;
-    }
-    io.err(`${ui.paint("bad", "✗ Unexpected error (a bug in the kit, please report it):")}\n${(error as Error).stack ?? String(error)}\n`);
-    return 2;
+    return reportError(error, io, ui);
   }
 }
 

@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { KitError } from "../../lib/errors.ts";
 import { toJsonValue } from "../json.ts";
-import type { Io } from "../runner.ts";
+import { npmConfigFallback, reportError, type Io } from "../cli-support.ts";
 import { Ui } from "../ui.ts";
 import { labContext } from "./context.ts";
 import { listLines, renderRun, summaryLines } from "./render.ts";
@@ -56,18 +56,11 @@ function parse(argv: string[]): { values: Partial<Record<keyof typeof OPTIONS, b
 }
 
 /** Flags typed without `--` (`npm run lab --list`) reach us as npm_config_* variables. */
-function npmConfigFallback(values: Partial<Record<keyof typeof OPTIONS, boolean>>): void {
-  for (const name of ["list", "all", "json"] as const) {
-    const v = process.env[`npm_config_${name}`];
-    if (values[name] === undefined && (v === "true" || v === "")) values[name] = true;
-  }
-}
-
 export async function runLabCli(argv: string[], io: Io): Promise<number> {
   const ui = new Ui(io.color && !argv.includes("--no-color") && !process.env.NO_COLOR);
   try {
     const { values, positionals } = parse(argv);
-    npmConfigFallback(values);
+    npmConfigFallback(values, ["list", "all", "json"]);
     if (values.help) {
       io.out(helpText(ui) + "\n");
       return 0;
@@ -103,12 +96,6 @@ export async function runLabCli(argv: string[], io: Io): Promise<number> {
     io.out(helpText(ui) + "\n\n" + ["The scenarios:", ...listLines(SCENARIO_GROUPS, ui)].join("\n") + "\n");
     return 0;
   } catch (error) {
-    if (error instanceof KitError) {
-      io.err(`${ui.paint("bad", "✗")} ${error.message}\n`);
-      if (error.hint) io.err(`  ${ui.paint("dim", "→")} ${error.hint}\n`);
-      return 1;
-    }
-    io.err(`${ui.paint("bad", "✗ Unexpected error (a bug in the kit, please report it):")}\n${(error as Error).stack ?? String(error)}\n`);
-    return 2;
+    return reportError(error, io, ui);
   }
 }
