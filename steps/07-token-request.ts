@@ -144,7 +144,8 @@ async function run(ctx: Context, o: OptionValues): Promise<TokenRequestResult> {
     result.token = { header: token.header, claims: token.payload };
     // The token is a bearer credential: whoever has it can call the API until it expires.
     result.written = ctx.ws.writeAll([
-      { name: "token-response.json", data: JSON.stringify(json, null, 2) + "\n", secret: true },
+      // "live" records where the token came from, so that step 8 never sends a mock token to a real API.
+      { name: "token-response.json", data: JSON.stringify({ ...json, live }, null, 2) + "\n", secret: true },
       { name: "access-token.jwt", data: json.access_token + "\n", secret: true },
     ]);
   } else {

@@ -4,6 +4,7 @@
  */
 import { KitError } from "../lib/errors.ts";
 import { decodeJws, type JsonObject } from "../lib/jwt.ts";
+import { DEMO_TENANT_ID } from "../lib/demo.ts";
 import type { Context } from "./context.ts";
 import { startOfflineEntra } from "./offline-entra.ts";
 import { APIS, tokenRequestStep, type ApiName } from "./07-token-request.ts";
@@ -55,7 +56,11 @@ async function run(ctx: Context, o: OptionValues): Promise<ApiCallResult> {
     ctx.notes.push(`there was no valid token for ${APIS[api].name}, so step 7 asked for one first.`);
   }
   const token = ctx.ws.readText("access-token.jwt").trim();
-  const clientId = String(decodeJws(token).payload.appid ?? decodeJws(token).payload.azp);
+  const claims = decodeJws(token).payload;
+  // A token from the offline mock must never leave the machine: it would only leak the demo setup.
+  if (live && (claims.tid === DEMO_TENANT_ID || !ctx.ws.has("token-response.json") || ctx.ws.readJson<{ live?: boolean }>("token-response.json").live !== true))
+    throw new KitError("LIVE_TOKEN", "The access token in the workspace came from the offline mock, not from the real Entra ID.", `Get a real one first: ${ctx.stepCommand(7, "--live")} (with your own tenant, client ID and uploaded certificate).`);
+  const clientId = String(claims.appid ?? claims.azp);
   const req = request(api, clientId, o);
   const offline = live ? undefined : await startOfflineEntra(ctx);
   let response: Response;
@@ -66,7 +71,7 @@ async function run(ctx: Context, o: OptionValues): Promise<ApiCallResult> {
       body: req.body,
     });
   } catch (error) {
-    throw new KitError("NETWORK", `Could not reach ${new URL(req.url).host}: ${(error as Error).message}.`, live ? "Check your network, and --adt-host for Digital Twins." : "This is a bug in the offline mock: please report it.");
+    throw new KitError("NETWORK", `Could not reach ${new URL(req.url).host}: ${(error as Error).message}.`, live ? "Check your network, and --adt-host for Digital Twins." : "Offline, the mock answers only graph.microsoft.com and *.digitaltwins.azure.net hosts.");
   } finally {
     offline?.close();
   }

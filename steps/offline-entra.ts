@@ -9,7 +9,7 @@ import { setupServer } from "msw/node";
 import { uuidV4 } from "../lib/assertion.ts";
 import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../lib/rsa-keys.ts";
 import { buildSelfSignedCertificate, randomSerialNumber } from "../lib/x509.ts";
-import { createMockAad, defaultRegistry, mockAadHandlers, type MockAad, type SigningKey } from "../mock-aad/index.ts";
+import { createMockAad, createSigningKey, defaultRegistry, mockAadHandlers, type MockAad, type SigningKey } from "../mock-aad/index.ts";
 import type { Context } from "./context.ts";
 import { demoMockSigningKeyPem } from "./fixed.ts";
 
@@ -31,6 +31,23 @@ async function fixedSigningKey(ctx: Context): Promise<SigningKey> {
   return { privateKeyPem: pem, certificateDer: der };
 }
 
+const KEY_FILE = "mock-aad/token-signing-key.pem";
+const CERT_FILE = "mock-aad/token-signing.cer";
+
+/**
+ * The mock's signing key for this workspace: made once and kept (mode 0600), so that a token from
+ * step 7 still verifies in step 8, which starts its own mock.
+ */
+function workspaceSigningKey(ctx: Context): SigningKey {
+  if (ctx.ws.has(KEY_FILE) && ctx.ws.has(CERT_FILE)) return { privateKeyPem: ctx.ws.readText(KEY_FILE), certificateDer: ctx.ws.read(CERT_FILE) };
+  const key = createSigningKey(ctx.now());
+  ctx.ws.writeAll([
+    { name: KEY_FILE, data: key.privateKeyPem, secret: true },
+    { name: CERT_FILE, data: key.certificateDer },
+  ]);
+  return key;
+}
+
 export interface OfflineEntra {
   mock: MockAad;
   close(): void;
@@ -43,7 +60,7 @@ export async function startOfflineEntra(ctx: Context): Promise<OfflineEntra> {
     registry: defaultRegistry({ certificates: [ctx.ws.read("cert.cer")] }),
     clock: () => ctx.now(),
     ids: () => uuidV4(ctx.randomBytes(`mock-id-${counter++}`, 16)),
-    ...(ctx.fixed ? { signingKey: await fixedSigningKey(ctx) } : {}),
+    signingKey: ctx.fixed ? await fixedSigningKey(ctx) : workspaceSigningKey(ctx),
   });
   const server = setupServer(...mockAadHandlers(mock));
   // Nothing leaves this process: a request to any other host fails instead of going out.

@@ -5,7 +5,7 @@
  * keys and PFX files get mode 0600 (owner read/write only; Windows ignores the mode).
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, accessSync, constants } from "node:fs";
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { KitError } from "../lib/errors.ts";
 
 export interface ArtifactFile {
@@ -82,6 +82,7 @@ export class Workspace {
     const temps: string[] = [];
     try {
       for (const f of files) {
+        mkdirSync(dirname(this.path(f.name)), { recursive: true });
         const temp = `${this.path(f.name)}.${process.pid}.tmp`;
         temps.push(temp);
         writeFileSync(temp, f.data, { mode: f.secret ? 0o600 : 0o644 });

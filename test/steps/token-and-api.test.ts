@@ -79,6 +79,33 @@ describe("step 7: token request (offline)", () => {
   }, 30_000);
 });
 
+describe("without --fixed", () => {
+  it("npm run workshop runs steps 1–8 and ends with the API's 200 (steps 7 and 8 share the mock's key)", async () => {
+    const other = tempDir("real-");
+    const r = await run("--all", "--out", other);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("✓ the API accepted the token");
+    if (process.platform !== "win32") expect(statSync(join(other, "mock-aad", "token-signing-key.pem")).mode & 0o777).toBe(0o600);
+  }, 60_000);
+
+  it("step 8 --live refuses a token from the mock before any request is made", async () => {
+    const requests: string[] = [];
+    const original = globalThis.fetch;
+    globalThis.fetch = (async (input: RequestInfo | URL) => {
+      requests.push(String(input));
+      throw new Error("no network in this test");
+    }) as typeof fetch;
+    try {
+      const r = await run("8", "--fixed", "--live", "--out", dir);
+      expect(r.code).toBe(1);
+      expect(r.err).toContain("came from the offline mock");
+    } finally {
+      globalThis.fetch = original;
+    }
+    expect(requests).toEqual([]);
+  });
+});
+
 describe("step 8: call the API (offline)", () => {
   it("Graph returns the app's own registration, with the certificate as its key credential", () => {
     const body = json("api-response.json");
