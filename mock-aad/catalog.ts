@@ -105,7 +105,7 @@ const entries: CatalogEntry[] = [
     status: 400,
     error: "invalid_request",
     template: "The endpoint only accepts POST requests. Received a {method} request.",
-    source: "text quoted in public user reports (several repositories, 2023+); status and error value inferred",
+    source: "inferred (the text is as users quote it in public reports; no response body seen; status and error value inferred)",
     meaning: "The token endpoint was called with GET (e.g. opened in a browser); it only takes a form POST.",
     fix: "POST the form with Content-Type: application/x-www-form-urlencoded.",
   },
@@ -115,8 +115,8 @@ const entries: CatalogEntry[] = [
     status: 413,
     error: "invalid_request",
     template: "Invalid request. Request is malformed or invalid.",
-    source: "text seen in public Entra responses (invalid_grant, 2023+); its use for an oversized body and status 413 are inferred",
-    meaning: "The request body is larger than the mock accepts (1 MiB); a client assertion is about 1–4 KB.",
+    source: "inferred (the text is known from Entra's invalid_grant answers; its use for an oversized body and status 413 are the mock's choice)",
+    meaning: "Entra could not read the request as a token request. (The mock also sends it for a body over its 1 MiB limit: a client assertion is about 1–4 KB.)",
     fix: "Send only the token request fields; check that a file or certificate was not pasted into a field.",
   },
   {
@@ -198,8 +198,8 @@ const entries: CatalogEntry[] = [
     status: 401,
     error: "invalid_client",
     template: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{clientId}'.",
-    source: "entra-errors.md 7000215 and public user reports of the full text",
-    meaning: "A client_secret was sent instead of a client assertion; the mock has no secrets, so every secret is wrong.",
+    source: "entra-errors.md 7000215 (the first sentence); the rest of the text inferred from user reports",
+    meaning: "The client_secret sent is not a valid secret of the app: often the secret's ID instead of its value, or an expired secret. (The mock has no secrets, so it refuses every one.)",
     fix: "This workshop signs in with a certificate: send client_assertion_type and client_assertion, not client_secret.",
   },
   // ── The client assertion: its shape ────────────────────────────────────────────────────────────
@@ -298,7 +298,7 @@ const entries: CatalogEntry[] = [
     source: "entra-errors.md 700027 variant 3 (responses pasted 2023+, e.g. in public repositories using MSAL Python and the Entra Connect troubleshooting doc)",
     meaning:
       "No certificate registered on the app has the thumbprint in the header. Usual causes: another certificate, x5t made from the hex text of the thumbprint " +
-      "instead of its bytes, standard base64 instead of base64url, or the certificate uploaded to another app.",
+      "instead of its bytes, a SHA-256 in x5t (or SHA-1 in x5t#S256), or the certificate uploaded to another app.",
     fix: "Compare 'Thumbprint of key used by client' with the thumbprints under Certificates & secrets; upload cert.cer to this app or fix x5t.",
   },
   {
@@ -376,8 +376,8 @@ const entries: CatalogEntry[] = [
     error: "server_error",
     template: "There was an error issuing a token or an issue with our sign-in service.",
     source: "ErrRef 50000 (meaning); full response text and error value inferred",
-    meaning: "The mock failed while handling the request: a bug in the mock, not in your request.",
-    fix: "Run again with the mock's log visible and report the request that caused it.",
+    meaning: "Entra failed while handling the request: a problem on the service's side, not in your request. (From the mock, it means a bug in the mock.)",
+    fix: "Retry after a short wait and quote the correlation ID to support if it persists; from the mock, report the request in its log.",
   },
 ];
 

@@ -233,8 +233,12 @@ function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
     lines.push("", ...ui.fields(Object.entries(r.response).map(([k, v]): [string, string] => [k, typeof v === "string" ? v : JSON.stringify(v)])).map((l) => l));
     const e = r.error!;
     lines.push(...ui.section(`${ui.paint("bad", `AADSTS${e.code}`)}: what it means`));
-    if (e.entry) lines.push(...ui.fields([["meaning", e.entry.meaning], ["fix", e.entry.fix]]));
-    lines.push(...ui.next(e.next, ""));
+    if (e.entry) lines.push(...ui.fields([["meaning", e.entry.meaning], ["fix", e.entry.fix], ["wording from", /^inferred/.test(e.entry.source) ? "inferred (no public source for this text)" : e.entry.source]]));
+    lines.push(
+      "",
+      `  ${ui.paint("dim", "Which byte is wrong:")} ${ui.paint("code", `npm run doctor -- ${ctx.ws.display("client-assertion.jwt")} --cert ${ctx.ws.display("cert.cer")}`)}`,
+      ...ui.next(e.next, ""),
+    );
   }
   return lines;
 }

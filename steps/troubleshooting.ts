@@ -18,11 +18,10 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 
-/** The first sentence of the description, placeholders shown as "…". */
+/** The description up to its bracketed details, placeholders shown as "…", at most about 200 characters. */
 function says(entry: CatalogEntry): string {
-  const text = entry.template.replace(/\{[^}]+\}/g, "…");
-  const first = /^(.*?[.!?])(\s|$)/.exec(text)?.[1] ?? text;
-  return `AADSTS${entry.code}: ${first.length > 160 ? first.slice(0, 157) + "…" : first}`;
+  const text = entry.template.replace(/\{[^}]+\}/g, "…").replace(/\s*\[Reason - ([^,\]]+).*$/, " [Reason - $1 …]");
+  return `AADSTS${entry.code}: ${text.length > 200 ? text.slice(0, 197) + "…" : text}`;
 }
 
 function causesOf(entry: CatalogEntry): CauseId[] {
@@ -37,15 +36,22 @@ function confirm(causes: CauseId[]): string {
   return "`npm run doctor -- <assertion> --cert cert.cer`";
 }
 
+/** The lab scenarios for an entry: its likely causes that the lab reproduces (scenario names are cause ids). */
 function labFor(entry: CatalogEntry): string {
-  const names = SCENARIOS.filter((s) => s.expectedAadsts === entry.code).map((s) => s.name);
+  const likely = likelyCausesFor(entry.id) as string[];
+  const names = SCENARIOS.filter((s) => s.expectedAadsts === entry.code && likely.includes(s.name)).map((s) => s.name);
   return names.length ? names.map((n) => `\`npm run lab -- ${n}\``).join(", ") : "–";
+}
+
+/** Where the wording comes from, short: "inferred", or the named source. */
+function source(entry: CatalogEntry): string {
+  return /^inferred/.test(entry.source) ? "inferred" : entry.source.length > 90 ? entry.source.slice(0, 87) + "…" : entry.source;
 }
 
 export function troubleshootingTable(): string {
   const rows = [
-    "| Code | What Entra says | What it means | Likely causes | Confirm with the doctor | Fix | Reproduce |",
-    "|---|---|---|---|---|---|---|",
+    "| Code | What Entra says | What it means | Likely causes | Confirm with the doctor | Fix | Reproduce | Wording from |",
+    "|---|---|---|---|---|---|---|---|",
   ];
   for (const entry of entries()) {
     const causes = causesOf(entry);
@@ -58,6 +64,7 @@ export function troubleshootingTable(): string {
         confirm(causes),
         entry.fix,
         labFor(entry),
+        source(entry),
       ].map(cell).join(" | ")} |`,
     );
   }

@@ -472,10 +472,10 @@ export function runChecks(input: CheckRunInput): CheckRun {
     const inRange = nowS >= from - CLOCK_SKEW_SECONDS && nowS < until + CLOCK_SKEW_SECONDS;
     const found: Found1[] = [];
     if (nbf !== undefined && nbf > 1e11) found.push({ id: "nbf-milliseconds", detail: `nbf is ${nbf}: as seconds that is ${nbfT!.utc}; as milliseconds it would be ${nbfT!.asMilliseconds}.`, evidence: timeRows() });
-    else if (nowS < from - CLOCK_SKEW_SECONDS) found.push({ id: "not-yet-valid", detail: `nbf is ${durationText(from - nowS)} in the future, more than the ${CLOCK_SKEW_SECONDS / 60} minutes of clock skew Entra tolerates: the signing machine's clock runs ahead, or nbf was set later on purpose.`, evidence: timeRows() });
+    else if (nowS < from - CLOCK_SKEW_SECONDS) found.push({ id: "not-yet-valid", detail: `nbf is ${durationText(from - nowS)} in the future, more than the ${CLOCK_SKEW_SECONDS / 60} minutes of clock skew the mock allows (Entra does not publish its value): the signing machine's clock runs ahead, or nbf was set later on purpose.`, evidence: timeRows() });
     if (exp === undefined) found.push({ id: "exp-missing", detail: "There is no exp; Entra reads it as 1970-01-01, so the assertion is expired.", evidence: timeRows() });
     else if (exp > 1e11) found.push({ id: "exp-milliseconds", detail: `exp is ${exp}: as seconds that is ${expT!.utc}; as milliseconds it would be ${expT!.asMilliseconds}. Entra takes it as seconds, so the assertion never expires.`, evidence: timeRows() });
-    else if (nowS >= until + CLOCK_SKEW_SECONDS) found.push({ id: "expired", detail: `exp was ${durationText(nowS - until)} ago (${expT!.utc}), beyond the ${CLOCK_SKEW_SECONDS / 60} minutes of clock skew Entra tolerates.`, evidence: timeRows() });
+    else if (nowS >= until + CLOCK_SKEW_SECONDS) found.push({ id: "expired", detail: `exp was ${durationText(nowS - until)} ago (${expT!.utc}), beyond the ${CLOCK_SKEW_SECONDS / 60} minutes of clock skew the mock allows (Entra does not publish its value).`, evidence: timeRows() });
     const soft = inRange && ((nbf !== undefined && nowS < nbf) || nowS >= until);
     if (soft) run.notes.push(`The assertion is only valid thanks to the clock skew Entra tolerates (${CLOCK_SKEW_SECONDS} s here; Entra does not publish its value).`);
     const seen = [nbfT?.utc ? `nbf ${nbfT.relative}` : "no nbf", expT?.utc ? `exp ${expT.relative}` : "no exp"].join(", ");

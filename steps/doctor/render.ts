@@ -38,7 +38,7 @@ function renderAssertion(d: Diagnosis, ui: Ui): string[] {
     lines.push(...notes(d, ui));
     return lines;
   }
-  lines.push(...ui.section("Entra's checks, in Entra's order"), ...checkTable(d.checks, ui));
+  lines.push(...ui.section("The checks, in the order the mock Entra makes them (Entra does not publish its order)"), ...checkTable(d.checks, ui));
   if (d.thumbprints?.length) lines.push(...thumbprintTable(d.thumbprints, d, ui));
   if (d.times?.length) lines.push(...timeTable(d, ui));
   lines.push(...decoded(d, ui));

@@ -21,7 +21,7 @@ export function renderRun(run: LabRun, ui: Ui): string[] {
     ...wrapWords(run.story.join(" "), WIDTH - 2).map((line) => `  ${line}`),
     ...ui.section("1 · the request"),
     ...requestLines(run.first, run.focus, ui),
-    ...ui.section("2 · Entra's answer"),
+    ...ui.section("2 · the answer (the mock Entra ID, offline)"),
     ...answerLines(run.first.answer, ui),
     ...ui.section("3 · the doctor"),
     ...doctorLines(run, ui),
@@ -198,7 +198,7 @@ export function listLines(groups: readonly { theme: string; scenarios: readonly 
 
 /** The table --all ends with: one row per scenario. */
 export function summaryLines(runs: LabRun[], ui: Ui): string[] {
-  const head: [string, string, string, string] = ["scenario", "Entra answered first", "doctor", "after the fix"];
+  const head: [string, string, string, string] = ["scenario", "mock answered first", "doctor", "after the fix"];
   const rows = runs.map((r) => {
     const first = r.outcome.firstAadsts !== undefined ? `AADSTS${r.outcome.firstAadsts}` : String(r.first.answer.status);
     const doctor = r.outcome.doctorNamed ? "✓" : "✗";

@@ -17,8 +17,8 @@ const x5tHexText: Scenario = {
   title: "x5t made from the hex text of the thumbprint, not its 20 bytes",
   story: [
     "The recipe takes $cert.Thumbprint, the 40 hex characters Windows shows, and base64-encodes that text.",
-    "x5t must be base64url of the 20 bytes the hex stands for. Entra decodes 40 bytes, finds no such",
-    "certificate, and quotes them back as 80 hex digits: the tell-tale of this mistake.",
+    "x5t must be base64url of the 20 bytes the hex stands for. Entra decodes 40 bytes and finds no such",
+    "certificate; the mock quotes them back as 80 hex digits, a tell-tale of this mistake (inferred).",
   ],
   expectedAadsts: 700027,
   focus: ["x5t"],

@@ -32,7 +32,7 @@ describe("one scenario", () => {
   test("prints the five stages and exits 0 after the fix succeeds", async () => {
     const { code, out } = await lab("x5t-hex-text");
     expect(code).toBe(0);
-    for (const stage of ["1 · the request", "2 · Entra's answer", "3 · the doctor", "4 · the fix", "5 · again: 200 ✓"]) expect(out).toContain(stage);
+    for (const stage of ["1 · the request", "2 · the answer (the mock Entra ID, offline)", "3 · the doctor", "4 · the fix", "5 · again: 200 ✓"]) expect(out).toContain(stage);
     expect(out).toContain("error_codes [700027]");
     expect(out).toContain("$cert.GetCertHash()");
     expect(out).toContain("token_type Bearer");
