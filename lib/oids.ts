@@ -72,6 +72,7 @@ const TABLE: Readonly<Record<string, OidInfo>> = {
   "2.5.29.17": { name: "subjectAltName", description: "Other names of the subject: DNS names, e-mail, URIs, IPs (RFC 5280 §4.2.1.6)" },
   "2.5.29.18": { name: "issuerAltName", description: "Other names of the issuer (RFC 5280 §4.2.1.7)" },
   "2.5.29.19": { name: "basicConstraints", description: "Whether the subject is a CA (RFC 5280 §4.2.1.9)" },
+  "2.5.29.30": { name: "nameConstraints", description: "The names a CA may vouch for (RFC 5280 §4.2.1.10)" },
   "2.5.29.31": { name: "cRLDistributionPoints", description: "Where to fetch revocation lists (RFC 5280 §4.2.1.13)" },
   "2.5.29.32": { name: "certificatePolicies", description: "Policies the certificate was issued under (RFC 5280 §4.2.1.4)" },
   "2.5.29.35": { name: "authorityKeyIdentifier", description: "Identifies the issuer's key (RFC 5280 §4.2.1.1)" },

@@ -50,7 +50,7 @@ const KU_CRL_SIGN = 6;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How long the local CA is valid. */
-export const CA_LIFETIME_DAYS = 3650;
+export const CA_LIFETIME_DAYS = 730;
 /** How long the server certificate is valid: at most 398 days, Apple's limit for TLS server certificates. */
 export const SERVER_LIFETIME_DAYS = 365;
 /** Files this close to their end are replaced, so a server started today stays valid all week. */
@@ -116,13 +116,31 @@ export function buildIssuedCertificate(options: IssuedCertificateOptions): Uint8
   return new Uint8Array(certificate.toSchema(false).toBER());
 }
 
-/** basicConstraints (§4.2.1.9), always critical here. */
+/** basicConstraints (§4.2.1.9), always critical here; a CA gets pathLenConstraint 0 (it may issue only end-entity certificates). */
 export function basicConstraintsExtension(cA: boolean): pkijs.Extension {
   return new pkijs.Extension({
     extnID: OID_BASIC_CONSTRAINTS,
     critical: true,
-    extnValue: new pkijs.BasicConstraints({ cA }).toSchema().toBER(),
+    extnValue: new pkijs.BasicConstraints(cA ? { cA, pathLenConstraint: 0 } : { cA }).toSchema().toBER(),
   });
+}
+
+/**
+ * nameConstraints (§4.2.1.10), critical: the local CA can vouch only for localhost, 127.0.0.1 and
+ * ::1, so that even a stolen ca-key.pem cannot be used to impersonate any other host.
+ */
+export function localNameConstraintsExtension(): pkijs.Extension {
+  const subtree = (name: pkijs.GeneralName) => new pkijs.GeneralSubtree({ base: name });
+  const ip = (address: string, mask: number[]) =>
+    new pkijs.GeneralName({ type: 7, value: new asn1js.OctetString({ valueHex: Uint8Array.from([...ipBytes(address), ...mask]).buffer }) }); // iPAddress: address ‖ mask
+  const constraints = new pkijs.NameConstraints({
+    permittedSubtrees: [
+      subtree(new pkijs.GeneralName({ type: 2, value: "localhost" })), // dNSName
+      subtree(ip("127.0.0.1", [255, 255, 255, 255])),
+      subtree(ip("::1", new Array(16).fill(255))),
+    ],
+  });
+  return new pkijs.Extension({ extnID: "2.5.29.30", critical: true, extnValue: constraints.toSchema().toBER() }); // 2.5.29.30 nameConstraints
 }
 
 /** keyUsage (§4.2.1.3), critical, from bit numbers (0 = digitalSignature … 8 = decipherOnly). */
@@ -204,6 +222,7 @@ export async function createLocalCa(now: Date = new Date()): Promise<KeyAndCerti
     ...validity(now, CA_LIFETIME_DAYS),
     extensions: [
       basicConstraintsExtension(true),
+      localNameConstraintsExtension(),
       keyUsageExtension([KU_KEY_CERT_SIGN, KU_CRL_SIGN]),
       subjectKeyIdentifierExtension(keyId),
     ],

@@ -44,7 +44,13 @@ describe("local CA and server certificate", async () => {
     expect(info.isCA).toBe(true);
     expect(info.keyUsage).toEqual(["keyCertSign", "cRLSign"]);
     const critical = Object.fromEntries(info.extensions.map((e) => [e.name, e.critical]));
-    expect(critical).toEqual({ basicConstraints: true, keyUsage: true, subjectKeyIdentifier: false });
+    expect(critical).toEqual({ basicConstraints: true, nameConstraints: true, keyUsage: true, subjectKeyIdentifier: false });
+    // Name constraints: the CA can only vouch for the local names (checked by openssl's own parser).
+    if (hasOpenssl) {
+      const text = execFileSync("openssl", ["x509", "-noout", "-text"], { input: tls.caPem, encoding: "utf8" });
+      expect(text).toMatch(/Permitted:\s+DNS:localhost\s+IP:127\.0\.0\.1\/255\.255\.255\.255\s+IP:0:0:0:0:0:0:0:1\//);
+      expect(text).toContain("pathlen:0");
+    }
   });
 
   it("the server certificate is issued by the CA for localhost, 127.0.0.1 and ::1", () => {
