@@ -1,57 +1,15 @@
 /**
  * Two more published throwaway keys for the lab, fixed (not generated at run time) so that every
- * run prints the same bytes. Everybody has them: never use them, or a certificate holding them,
- * for anything real.
+ * run prints the same bytes. They live in steps/demo/ with the other demo keys. Everybody has them:
+ * never use them, or a certificate holding them, for anything real.
  */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const demo = (name: string) => readFileSync(fileURLToPath(new URL(`../demo/${name}`, import.meta.url)), "utf8");
 
 /** RSA 2048: the key of "another certificate" (key-mismatch, x5t-other-certificate). */
-export const OTHER_KEY_PEM = `
------BEGIN PRIVATE KEY-----
-MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCqnrsrahndnBmg
-JtQLgwn5fd9QjRbIHF2/HnZz8VifUSSNOMAXuvmufTL/2qDzf2c0H7JFg+EeP/6Y
-HH6DZ2NBRkBPQvlTEPOyCJIqJKdoME01iwrL8VP2O1nmZgWc0DiY+FWnTnA26t4u
-tb6GJx59YGjWQhL94Ow5W21yyQ99H1bXpKr+K6DswjvpwcvS7qr29SSu3NQJRaMz
-5yRLwKqPG5pDMeeIJbRLhBJ02cpItKfrom4U+bkDmyMQkB8BO/jvAIfQ4zzn3WZD
-HHUAfi9CZf7XX6ItxvtZygPbnEY0aSJNUtWhfeaPLW5WLpj/UgXCTRRs8AxcTJKi
-r71tW2UpAgMBAAECggEAAXLrtuagYwWZYUb/IpIO7pWrRNtOiUMWEo0gd04tAQeu
-1P0EGEIpWWTdCbeaXw2oNio66Mn3SmWuT0NLrujneqq37wG2uBC9vwzr/9az7hJd
-73ws1UFJWR7qfdFEj4RkUfvm5KQ0V1UMhLlHTaCYACYmfG5PIWU3Sv/mo1Sc20Sa
-WPTXG2d6GazROZAtS6+5g6/CtulgXYWbpTsVN4G4NwRWY02/BSCMVDEZn1DVpPh9
-4oZQQVdTEVvgG63qy0gtiX4+Saz650rPmmjSYGh2IvENqdQFb3q9I3bHClT19DaV
-YqQCq9qQpehqExulJwRoHHKOXBw0UHybrs2k+efGcQKBgQDfSYI0+9IqqlhsMF31
-322YejgsX0ClHslF9hFJUn+pHGX31qw1CM2//kFqaHzBLdqCJYg9t7E4IQyr+S5N
-syq4R2zUDUOZtrWaLhpNrhxb90rpCPleQ1EBe2H716U5jsZJTqBD9CS7MYb6yoM+
-9upOP5KOdksLVNVh8ZdiArHsuQKBgQDDnertVtBJ+Ty4uPS87P9hJZ4GKlkSHjBQ
-NMejnpISVun2iTWlN1gNG3E9FVVx6tr7C5pMvE9PmgBE0ByBp8bu95mhIjzgiDRc
-Vr5xWZ/r/EP0zKWo+k6/G8HImjnOpEb6ZNe4+O0SigdwcxfiRECiyFu9hpvqa9XK
-yeYSN9Bj8QKBgQC90r1aE9dpJCZF25yVoVuHrCfDOTs45QJRcs7hWbxj5VuepicC
-cziPhzTPpIKirDu+NvArH9YOlLI0JYPC1JV10mrnn1sf+59JsvXzohhD6ukJUfLF
-u07LhrwXIQ4673EM80X2X0E2zvUkkjOfvMQWv571dAV6XaWGPZ/n18ixKQKBgHAa
-siWuGNQr56adKHSVBY3w9uzlnAIMFvgAJ2EXYPLtqEtHOt0iKG3qiizNaxhL1Y8F
-iTnsuS8PPJQzCAMt2Y3di8eSTX0H0aoRdDaVfFbLTU6fcViziilviNCjwfkwoBSj
-chVpYsO7IqRI8SkUoE4psJme6P+hKPZ8WkOahOyhAoGAPqZ55ZjFhBgp6Nptvmhe
-IdQ02B5Tha0k043T6a6kxZbRBGsYF2fimONTrfEX5JQgGeOFnYsgBxxlmGoorHm7
-WDSUn/Sg/18Ng7ewJSq4ETcLu/UsVmbcw+LSPVLrzPmMcMcSM5qCE/yeSQV7Acb7
-PpoY6tx7vsoFBLCKKivP848=
------END PRIVATE KEY-----
-`;
+export const OTHER_KEY_PEM = demo("demo-lab-other-key.pem");
 
-/** RSA 1024, too short for Entra (rsa-under-2048). */
-export const SMALL_KEY_PEM = `
------BEGIN PRIVATE KEY-----
-MIICdgIBADANBgkqhkiG9w0BAQEFAASCAmAwggJcAgEAAoGBAKuhRZ01mJ1Y4Tt4
-M6EqFe1Sjc6K+Hq/AlN/A3A+8iKPIcrN0e8ROo2bTTf+Eqow3iyGzcuM6IQ8zXYq
-u4gTmxf77IexFa11Rh6YUly90jZXO9f5F/G5Aa5yr+DpBZAlvjtPO1+r1b8hflsu
-7hoL9xZMFHo0cVak9n7RJ64/rUhTAgMBAAECgYBOnqip9DQ918oNGOnlqMa0mP12
-oLhkWf0xzFwB3gPDCvf607+YGLdOyNZdkNhx98K+eN3qoVidwtCHkdmn4vtHB9TV
-b5c+Db295+ZYQTrJhiQu3V5a5xl4qL8zTEwRukov3s5nDL7Zk0e54H7qrKFKN7Fs
-8yT/vpsWJFeRcMFQSQJBAOCB6Dqgl81+LTrJqoDw5rL2ETrpbTFBiZmoz72mFrKc
-/05vczPtT3d/2RVxu3mIrJ6XxjCDTy/zUOEWmf+KDS0CQQDDtIb8Tjyo4f83hE/V
-7cwZY89GKmwYcr48cwgZwJV1hKl+mTREfSI1eURMwzr5X7rgGZ5GNHUjsDo2qKEY
-IRt/AkBN9g6UvUu5ukUukvU4jW8vWi+li4W1gxKrX2m0a8aaA9bMf/s7Xv8neigC
-QFpf28xFzmKuWgrXleDSKS0VBfWJAkBA07MHLq9fTgVpkXWUqsG6A1rspi7KZm/n
-vD8JsMaReBFhM0SiD0Veqz3Zo64MXw6bH0FThhrraHvQEUnToVvnAkEAoB4rEz+X
-P9uWcn0kDelpi/LcKlz9tMwlO5UefSrZhtzaQHJmPnCq6MBhgVQTMdV/wPGuBfSu
-gZxFcTMRlNwVEg==
------END PRIVATE KEY-----
-`;
+/** RSA 1024: too short for Entra (rsa-under-2048). */
+export const SMALL_KEY_PEM = demo("demo-lab-1024-key.pem");
