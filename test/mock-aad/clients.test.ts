@@ -20,10 +20,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
 import { pemEncode } from "../../lib/pem.ts";
 import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/x509.ts";
-import { snippets } from "../../mock-aad/cli.ts";
+import { snippets } from "../../mock-aad/startup-text.ts";
 import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
 import { createMockAad, defaultRegistry } from "../../mock-aad/index.ts";
-import { ensureLocalTls, type LocalTls } from "../../mock-aad/local-ca.ts";
+import { ensureLocalTls, type LocalTls } from "../../mock-aad/local-tls-store.ts";
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 

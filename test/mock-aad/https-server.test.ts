@@ -12,10 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
 import { KitError } from "../../lib/errors.ts";
 import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/x509.ts";
-import { applyConfigFile, buildRegistry, mockAadHelp, parseMockAadArgs, requestLine } from "../../mock-aad/cli.ts";
+import { mockAadHelp, parseMockAadArgs } from "../../mock-aad/cli.ts";
+import { applyConfigFile, buildRegistry } from "../../mock-aad/config-file.ts";
+import { requestLine } from "../../mock-aad/startup-text.ts";
 import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
 import { createMockAad, defaultRegistry, type RequestLogEntry } from "../../mock-aad/index.ts";
-import { ensureLocalTls, type LocalTls } from "../../mock-aad/local-ca.ts";
+import { ensureLocalTls, type LocalTls } from "../../mock-aad/local-tls-store.ts";
 import { Chalk } from "chalk";
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────

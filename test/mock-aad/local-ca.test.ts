@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { connect, createServer } from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseCertificate } from "../../lib/x509.ts";
-import { SERVER_LIFETIME_DAYS, ensureLocalTls, ipBytes } from "../../mock-aad/local-ca.ts";
+import { SERVER_LIFETIME_DAYS, ipBytes } from "../../mock-aad/local-ca.ts";
+import { ensureLocalTls } from "../../mock-aad/local-tls-store.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const dirs: string[] = [];
