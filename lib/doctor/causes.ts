@@ -1,7 +1,7 @@
 /**
  * The causes the doctor can name: stable ids (the lab names its scenarios after them), a title,
  * the fix, and whether Entra refuses the request for it. The detail and the evidence are filled
- * in where a cause is detected (checks.ts, error-text.ts), from the bytes at hand.
+ * in where a cause is detected (the check-*.ts files, error-text.ts), from the bytes at hand.
  */
 import type { Cause, CauseSeverity } from "./types.ts";
 

@@ -1,0 +1,59 @@
+/**
+ * The form fields, before the assertion, in the mock's order (mock-aad/core.ts): grant_type (900144,
+ * 70003) → tenant in the URL (9001023) → client_id (900144) → scope (90014) → client_assertion
+ * (7000216) → client_assertion_type (900144, 90011).
+ */
+import { add, short, type CheckState, type Found1 } from "./check-state.ts";
+
+const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+/** Checks the form fields, when the input was a form body or a curl command line. */
+export function checkForm(s: CheckState): void {
+  const { input, run, form, endpoint } = s;
+  if (!form) return;
+  const grant = form.grant_type;
+  add(s,
+    { id: "form-grant-type", title: "grant_type", status: grant === "client_credentials" ? "pass" : "fail", saw: grant ? `grant_type=${grant}` : "no grant_type", expected: "grant_type=client_credentials" },
+    grant ? "70003" : "900144",
+    grant === "client_credentials" ? [] : [{ id: "form-field", detail: grant ? `grant_type is "${grant}"; an app signing in as itself uses client_credentials.` : "The form has no grant_type." }],
+  );
+  if (endpoint && /^(common|organizations|consumers)$/i.test(endpoint.tenant)) {
+    add(s,
+      { id: "form-tenant", title: "tenant in the URL", status: "fail", saw: `/${endpoint.tenant}/ in ${input.found.url}`, expected: "the tenant ID or domain in the URL" },
+      "9001023",
+      [{ id: "wrong-tenant", detail: `The request goes to /${endpoint.tenant}/: the client credentials flow needs the tenant.`, evidence: [["URL", input.found.url!]] }],
+    );
+  }
+  add(s,
+    { id: "form-client-id", title: "client_id", status: form.client_id ? "pass" : "fail", saw: form.client_id ? `client_id=${form.client_id}` : "no client_id", expected: "the Application (client) ID" },
+    "900144",
+    form.client_id ? [] : [{ id: "form-field", detail: "The form has no client_id." }],
+  );
+  const v1 = endpoint?.version === "v1";
+  const scopeField = v1 ? "resource" : "scope";
+  add(s,
+    { id: "form-scope", title: scopeField, status: form[scopeField] ? "pass" : "fail", saw: form[scopeField] ? `${scopeField}=${short(form[scopeField]!, 60)}` : `no ${scopeField}`, expected: v1 ? "resource=<API>" : "scope=<resource>/.default" },
+    v1 ? "900144" : "90014",
+    form[scopeField] ? [] : [{ id: "form-field", detail: `The form has no ${scopeField}.` }],
+  );
+  const hasAssertion = !!form.client_assertion;
+  const misplaced: Found1[] = [];
+  if (!hasAssertion && input.found.field === "scope")
+    misplaced.push({ id: "jwt-as-scope", detail: "The form's scope holds a JWT and there is no client_assertion: Entra sees a request without credentials.", evidence: [["scope", short(form.scope ?? "", 60)], ["client_assertion", "(absent)"]] });
+  else if (!hasAssertion && input.found.field) misplaced.push({ id: "form-field", detail: `The JWT is in the form field "${input.found.field}", not in client_assertion.` });
+  else if (!hasAssertion) misplaced.push({ id: "form-field", detail: "The form has no client_assertion (and no client_secret)." });
+  add(s,
+    { id: "form-client-assertion", title: "client_assertion", status: hasAssertion || form.client_secret ? "pass" : "fail", saw: hasAssertion ? `a ${form.client_assertion!.length}-character JWT` : form.client_secret ? "client_secret instead" : "no client_assertion", expected: "client_assertion=<the signed JWT>" },
+    "7000216",
+    hasAssertion || form.client_secret ? [] : misplaced,
+  );
+  if (hasAssertion) {
+    const type = form.client_assertion_type;
+    add(s,
+      { id: "form-assertion-type", title: "client_assertion_type", status: type === JWT_BEARER ? "pass" : "fail", saw: type ? `client_assertion_type=${type}` : "no client_assertion_type", expected: `client_assertion_type=${JWT_BEARER}` },
+      type ? "90011" : "900144",
+      type === JWT_BEARER ? [] : [{ id: "form-field", detail: type ? `client_assertion_type is "${type}" (RFC 7523 §2.2 names ${JWT_BEARER}).` : "The form has no client_assertion_type." }],
+    );
+  }
+  run.notes.push("Entra then looks the app up in the tenant (AADSTS700016 when client_id is unknown there); the doctor has no directory to look in.");
+}

@@ -1,0 +1,125 @@
+/** Steps 1 and 2 of the assertion: a well-formed JWT (50027), and an alg Entra verifies (5002738). */
+import { add, short, type AssertionState, type Found1 } from "./check-state.ts";
+import { JWS_ALGS } from "./signature-forensics.ts";
+
+/** Checks the JWT's three parts, their base64url and JSON, then its alg. */
+export function checkShape(s: AssertionState): void {
+  const { assertion, jws, header } = s;
+  // 1. Shape (RFC 7515 §7.1: three base64url parts; §5.2 steps 2–4: UTF-8 JSON objects).
+  {
+    const found: Found1[] = [];
+    const problems: string[] = [];
+    const parts = jws.parts;
+    const algNone = typeof header?.alg === "string" && header.alg.toLowerCase() === "none";
+    if (assertion.trim() === "") {
+      problems.push("the input is empty");
+      found.push({ id: "malformed-jwt", detail: "There is no client assertion: the input is empty." });
+    } else if (parts.length !== 3) {
+      problems.push(`${parts.length} part${parts.length === 1 ? "" : "s"}`);
+      if (parts.length === 2 && algNone) found.push({ id: "alg-none", detail: 'alg is "none" and the JWT has no signature part at all.' });
+      else
+        found.push({
+          id: "malformed-jwt",
+          detail:
+            parts.length === 1
+              ? "This is not a JWT: there are no dots (a JWT is header.payload.signature)."
+              : parts.length === 5
+                ? "5 parts: this is an encrypted JWT (JWE), not a signed one (JWS)."
+                : `The JWT has ${parts.length} parts separated by dots, not 3: it was cut short or joined with something else.`,
+          evidence: [["parts", parts.map((p) => `${p.length} chars`).join(" . ")]],
+        });
+    }
+    const standard: string[] = [];
+    for (const seg of [jws.header, jws.payload, jws.signature]) {
+      if (!seg) continue;
+      for (const p of seg.problems) {
+        if (p.kind === "standard-alphabet" || p.kind === "padding") standard.push(`${seg.name}: ${p.text}`);
+        else if (p.kind === "empty" && seg.name === "signature" && algNone) {
+          problems.push("empty signature");
+          found.push({ id: "alg-none", detail: 'alg is "none" and the signature part is empty: Entra refuses the JWT as malformed before it even looks at alg.' });
+        } else if (p.kind === "empty") {
+          problems.push(`empty ${seg.name}`);
+          found.push({ id: "malformed-jwt", detail: seg.name === "signature" ? "The signature part is empty: the JWT was never signed, or the signature was cut off." : `The ${seg.name} part is empty.` });
+        } else {
+          problems.push(`${seg.name}: ${p.text}`);
+          found.push({ id: "malformed-jwt", detail: `The ${seg.name} part is not base64url: ${p.text}.`, evidence: [[seg.name, short(seg.text, 60)]] });
+        }
+      }
+    }
+    if (standard.length) {
+      problems.push("standard base64");
+      found.push({ id: "segment-standard-base64", detail: `${standard[0]}.`, evidence: standard.slice(0, 4).map((text) => ["segment", text] as [string, string]) });
+    }
+    for (const seg of [jws.header, jws.payload]) {
+      if (!seg || !seg.bytes || seg.bytes.length === 0) continue;
+      const { charset, error } = seg.json;
+      // Only bytes that are JSON in some charset have a charset problem; noise is just malformed.
+      const jsonish = seg.json.text?.trimStart().startsWith("{") ?? false;
+      if (!jsonish) {
+        problems.push(`${seg.name}: not JSON`);
+        found.push({ id: "malformed-jwt", detail: `The ${seg.name} part does not decode to JSON: ${error ?? "it is not a JSON object"}.`, evidence: [[seg.name, short(seg.text, 60)]] });
+        continue;
+      }
+      if (charset === "utf-8 with BOM") {
+        problems.push(`${seg.name} starts with a BOM`);
+        found.push({ id: "json-bom", detail: `The ${seg.name} JSON starts with the bytes EF BB BF, a UTF-8 byte-order mark (RFC 8259 §8.1: JSON over a network must not have one).`, evidence: [[`${seg.name} bytes`, `${hexHead(seg.bytes, 8)}…`]] });
+      } else if (charset && charset !== "utf-8") {
+        problems.push(`${seg.name} is ${charset}`);
+        found.push({
+          id: "json-not-utf8",
+          detail: `The ${seg.name} JSON is ${charset === "windows-1252" ? "not valid UTF-8 (it reads as Windows-1252 / Latin-1)" : charset.toUpperCase()}; RFC 7515 §7.1 and RFC 8259 §8.1 say UTF-8.`,
+          evidence: [[`${seg.name} bytes`, `${hexHead(seg.bytes, 12)}…`]],
+        });
+      }
+      if (error) {
+        problems.push(`${seg.name}: ${error}`);
+        found.push({ id: "malformed-jwt", detail: `The ${seg.name} is not a JSON object: ${error}.`, evidence: [[seg.name, short(seg.json.text ?? "", 60)]] });
+      }
+    }
+    if ((!jws.header?.bytes || !jws.header.bytes.length) && jws.header?.text && !jws.header.problems.length) {
+      problems.push("header unreadable");
+    }
+    add(s,
+      {
+        id: "shape",
+        title: "a well-formed JWT",
+        status: found.length ? "fail" : "pass",
+        saw: found.length ? unique(problems).join("; ") : "3 base64url parts, header and payload UTF-8 JSON objects",
+        expected: "3 base64url parts (no + / = or spaces), UTF-8 JSON objects without BOM (RFC 7515 §7.1)",
+      },
+      "50027",
+      found,
+    );
+  }
+
+  // 2. alg (RFC 7515 §4.1.1; Entra takes RS256, RS384, RS512 and PS256).
+  if (!header) {
+    add(s, { id: "alg", title: "alg", status: "skip", saw: "(the header could not be read)", expected: "RS256 or PS256" }, undefined);
+  } else {
+    const alg = header.alg;
+    if (typeof alg !== "string" || alg === "") {
+      add(s, { id: "alg", title: "alg", status: "fail", saw: alg === undefined ? "no alg" : `alg ${JSON.stringify(alg)}`, expected: "RS256 or PS256" }, "50027", [{ id: "malformed-jwt", detail: alg === undefined ? "The header has no alg (RFC 7515 §4.1.1: it is required)." : "alg is not a string." }]);
+    } else if (!JWS_ALGS[alg]) {
+      const none = alg.toLowerCase() === "none";
+      add(s,
+        { id: "alg", title: "alg", status: "fail", saw: `alg ${alg}`, expected: "RS256 (with x5t) or PS256 (with x5t#S256)" },
+        "5002738",
+        [
+          none
+            ? { id: "alg-none", detail: 'alg is "none": an unsigned JWT (RFC 7519 §6), which proves nothing about who sent it.' }
+            : { id: "alg-unsupported", detail: `alg is ${alg}; Entra verifies RS256, RS384, RS512 and PS256 (RSA) only${/^HS/.test(alg) ? " (HS* is an HMAC with a shared secret, not a certificate)" : /^ES/.test(alg) ? " (ES* is ECDSA)" : ""}.` },
+        ],
+      );
+    } else {
+      add(s, { id: "alg", title: "alg", status: "pass", saw: `alg ${alg}`, expected: "RS256, RS384, RS512 or PS256" }, undefined);
+    }
+  }
+}
+
+function hexHead(bytes: Uint8Array, n: number): string {
+  return Array.from(bytes.subarray(0, n), (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+function unique<T>(items: T[]): T[] {
+  return [...new Set(items)];
+}
