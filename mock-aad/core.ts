@@ -28,6 +28,7 @@
  *   instead of an assertion (7000215) → the assertion (check-assertion.ts) → scope is one
  *   <resource>/.default (1002012, 70011) → resource exists (500011) → token.
  */
+import { ASSUMED_CLOCK_SKEW_SECONDS } from "../lib/aadsts-catalog.ts";
 import { randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
@@ -46,7 +47,7 @@ export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-beare
  * Clock skew allowed around the assertion's nbf and exp: 300 s, inferred (Entra does not publish
  * its tolerance; 5 minutes is Microsoft.IdentityModel's default ClockSkew).
  */
-export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+export const DEFAULT_CLOCK_SKEW_SECONDS = ASSUMED_CLOCK_SKEW_SECONDS;
 
 export interface RequestLogEntry {
   method: string;

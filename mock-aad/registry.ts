@@ -3,14 +3,13 @@
  * (Entra's "key credentials") and granted roles, and the APIs (resources) tokens can be asked for.
  *
  * The registry is a plain mutable object: tests and the server's --config add to it directly.
- * Certificates are read with lib/x509.ts's parser here (registry input only); the mock judges
- * assertions with node:crypto alone (check-assertion.ts).
+ * Certificates are read with node:crypto's X509Certificate: the mock uses node:crypto alone, for
+ * what it registers as for how it judges assertions (check-assertion.ts).
  */
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO_CLIENT_ID, DEMO_TENANT_DOMAIN, DEMO_TENANT_ID } from "../lib/demo.ts";
-import { parseCertificate } from "../lib/x509.ts";
 
 export interface Tenant {
   /** The Directory (tenant) ID, a GUID, lower case. */
@@ -106,13 +105,16 @@ export interface KeyCredentialOptions {
  * gets the same keyId and --fixed runs stay reproducible.
  */
 export function keyCredential(certificate: Uint8Array | string, options: KeyCredentialOptions = {}): KeyCredential {
-  const info = parseCertificate(certificate);
+  // node:crypto reads the certificate (DER or PEM), like everything the mock judges with.
+  const x = new X509Certificate(typeof certificate === "string" ? certificate : Buffer.from(certificate));
+  const der = new Uint8Array(x.raw);
   return {
-    keyId: options.keyId ?? keyIdFor(info.der),
-    certificateDer: info.der,
-    startDateTime: options.start ?? info.notBefore,
-    endDateTime: options.end ?? info.notAfter,
-    displayName: options.displayName ?? info.subject,
+    keyId: options.keyId ?? keyIdFor(der),
+    certificateDer: der,
+    startDateTime: options.start ?? new Date(x.validFrom),
+    endDateTime: options.end ?? new Date(x.validTo),
+    // node lists the name in DER order, one attribute a line; Entra shows it most specific first.
+    displayName: options.displayName ?? x.subject.split("\n").reverse().join(", "),
   };
 }
 

@@ -5,7 +5,7 @@
  * to case (the mock's rule, check-assertion.ts audienceMatches). This file says which way an aud
  * that does not match is wrong.
  */
-import { ENTRA_ORIGIN } from "../../mock-aad/check-assertion.ts";
+import { ENTRA_AUTHORITY_HOST as ENTRA_ORIGIN } from "../assertion.ts";
 import type { CauseId } from "./causes.ts";
 
 export interface AudienceContext {

@@ -3,7 +3,7 @@
  * the run they append to, what was worked out from the form and the URL, and the assertion as read.
  * `add` is how a check records itself and the causes it found.
  */
-import { CATALOG } from "../../mock-aad/catalog.ts";
+import { CATALOG } from "../aadsts-catalog.ts";
 import { cause, type CauseId } from "./causes.ts";
 import { endpointOf } from "./read-input.ts";
 import type { CertFacts, ThumbprintReading } from "./thumbprints.ts";

@@ -5,7 +5,7 @@
  * then by what the text itself says (the thumbprint Entra quotes, the times it prints, the dates of
  * the key it found).
  */
-import { CATALOG, catalogEntriesFor, type CatalogEntry } from "../../mock-aad/catalog.ts";
+import { CATALOG, catalogEntriesFor, type CatalogEntry } from "../aadsts-catalog.ts";
 import { fromHex } from "../bytes.ts";
 import { windowsThumbprint } from "../x509.ts";
 import { base64urlEncode } from "../base64url.ts";

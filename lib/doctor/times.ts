@@ -3,7 +3,7 @@
  * seconds ignored), read as Entra reads them (numbers, or numeric strings as MSAL.NET sends) and
  * shown in UTC and in the local time zone, with the distance from now.
  */
-import { DEFAULT_CLOCK_SKEW_SECONDS } from "../../mock-aad/core.ts";
+import { ASSUMED_CLOCK_SKEW_SECONDS } from "../aadsts-catalog.ts";
 import type { TimeReading } from "./types.ts";
 
 /**
@@ -11,7 +11,7 @@ import type { TimeReading } from "./types.ts";
  * DEFAULT_CLOCK_SKEW_SECONDS; Entra does not publish its tolerance, 5 minutes is
  * Microsoft.IdentityModel's default). A test keeps the two equal.
  */
-export const CLOCK_SKEW_SECONDS = DEFAULT_CLOCK_SKEW_SECONDS;
+export const CLOCK_SKEW_SECONDS = ASSUMED_CLOCK_SKEW_SECONDS;
 
 /** "keep it short - 5-10 minutes after nbf at most" (Microsoft's certificate-credentials page). */
 export const ADVISED_MAX_LIFETIME_SECONDS = 600;

@@ -4,7 +4,7 @@
  * collected in shared/research/entra-errors.md (the ids and thumbprints in them are made up).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { CATALOG } from "../../mock-aad/catalog.ts";
+import { CATALOG } from "../../lib/aadsts-catalog.ts";
 import { diagnose, likelyCausesFor } from "../../lib/doctor/index.ts";
 import { b64url, build, certFor, cli, DEMO_CLIENT_ID, form, mockAnswer, NOW, rsaKeys, type TestCert } from "./helpers.ts";
 

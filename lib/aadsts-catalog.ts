@@ -1,0 +1,411 @@
+/**
+ * Every AADSTS error the kit knows, in one place: the mock Entra ID answers with these
+ * (mock-aad/catalog.ts builds the responses), the doctor explains them, WORKSHOP.md tabulates them.
+ * For each: the AADSTS code, the HTTP status, the
+ * OAuth `error` value, the description template, where the wording comes from, and a short
+ * "what it means / how to fix it" that `npm run doctor` and WORKSHOP.md reuse.
+ *
+ * `source` names the public place the wording was seen (a pasted Entra response in a named
+ * repository, or Microsoft's docs). "inferred" means no public source was found for that text or
+ * that use: the mock's best guess, labelled as such. The research notes behind this file are in
+ * ../shared/research/entra-errors.md (CC doc = MicrosoftDocs/entra-docs certificate-credentials.md,
+ * ErrRef = MicrosoftDocs/entra-docs reference-error-codes.md).
+ *
+ * Templates use {name} placeholders filled by `renderTemplate`; the body adds "AADSTSnnn: " in front
+ * and the Trace ID / Correlation ID / Timestamp trailer behind (see error-response.ts).
+ */
+
+export interface CatalogEntry {
+  /** Unique key of this entry: the code, or code-variant when one code has several texts. */
+  id: string;
+  code: number;
+  status: number;
+  /** The OAuth 2.0 `error` value (RFC 6749 §5.2 and Entra's own values). */
+  error: string;
+  /** The text after "AADSTSnnn: ", with {placeholders}. */
+  template: string;
+  /** Public source of the wording, or "inferred". */
+  source: string;
+  /** What the error means, in one or two sentences. */
+  meaning: string;
+  /** What to do about it. */
+  fix: string;
+}
+
+const DOCS_CERT_CREDENTIALS_OLD = "https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials";
+const DOCS_CERT_CREDENTIALS = "https://learn.microsoft.com/entra/identity-platform/certificate-credentials";
+const MSAL_NET_TEST_CONSTANTS = "AzureAD/microsoft-authentication-library-for-dotnet tests/Microsoft.Identity.Test.Common/TestConstants.cs (responses recorded 2023-12)";
+
+/** The tail Entra appends to 700027 "key not found" texts since about 2022 (entra-errors.md, variants 2 and 3). */
+const SEE_CONFIGURED_KEYS =
+  "Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '{appId}'. " +
+  "Review the documentation at https://docs.microsoft.com/en-us/graph/deployments to determine the corresponding service endpoint and " +
+  "https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as " +
+  "'https://graph.microsoft.com/beta/applications/{appId}']";
+
+const entries: CatalogEntry[] = [
+  // ── The tenant in the URL ──────────────────────────────────────────────────────────────────────
+  {
+    id: "900023",
+    code: 900023,
+    status: 400,
+    error: "invalid_request",
+    template: "Specified tenant identifier '{tenant}' is neither a valid DNS name, nor a valid external domain.",
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "The tenant part of the URL is neither a GUID nor a domain name, so Entra cannot even look it up.",
+    fix: "Use the Directory (tenant) ID from the app registration's Overview page, or a domain such as contoso.onmicrosoft.com.",
+  },
+  {
+    id: "90002",
+    code: 90002,
+    status: 400,
+    error: "invalid_request",
+    template:
+      "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. " +
+      "Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
+    source: "entra-errors.md 90002 (token endpoint response, 2018)",
+    meaning: "The tenant ID or domain is well formed but no such tenant exists (in this cloud).",
+    fix: "Check the tenant ID for typos; it is the Directory (tenant) ID, not the application or object ID.",
+  },
+  {
+    id: "90002-discovery",
+    code: 90002,
+    status: 400,
+    error: "invalid_tenant",
+    template:
+      "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. " +
+      "Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
+    source: "entra-errors.md 90002 (discovery documents answer with error invalid_tenant)",
+    meaning: "The discovery document of a tenant that does not exist was asked for (MSAL does this before the token request).",
+    fix: "Check the tenant in the authority URL: https://login.microsoftonline.com/<tenant-id>.",
+  },
+  {
+    id: "9001023",
+    code: 9001023,
+    status: 400,
+    error: "invalid_request",
+    template: "The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
+    source: "Microsoft365DSC/MSCloudLoginAssistant issue #100 (2021); error value and status inferred; also used for /organizations: inferred",
+    meaning: "An app signing in as itself (client credentials) must name one tenant; /common, /organizations and /consumers do not.",
+    fix: "Put the tenant ID in the URL: https://login.microsoftonline.com/<tenant-id>/oauth2/v2.0/token.",
+  },
+  {
+    id: "50049",
+    code: 50049,
+    status: 400,
+    error: "invalid_instance",
+    template: "Unknown or invalid instance.",
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "Instance discovery was asked about an authority host that this cloud does not know.",
+    fix: "Use the authority host of your cloud (login.microsoftonline.com), or turn instance discovery off (knownAuthorities / disableInstanceDiscovery) for a local mock.",
+  },
+  // ── The request body ───────────────────────────────────────────────────────────────────────────
+  {
+    id: "900561",
+    code: 900561,
+    status: 400,
+    error: "invalid_request",
+    template: "The endpoint only accepts POST requests. Received a {method} request.",
+    source: "inferred (the text is as users quote it in public reports; no response body seen; status and error value inferred)",
+    meaning: "The token endpoint was called with GET (e.g. opened in a browser); it only takes a form POST.",
+    fix: "POST the form with Content-Type: application/x-www-form-urlencoded.",
+  },
+  {
+    id: "9002313",
+    code: 9002313,
+    status: 413,
+    error: "invalid_request",
+    template: "Invalid request. Request is malformed or invalid.",
+    source: "inferred (the text is known from Entra's invalid_grant answers; its use for an oversized body and status 413 are the mock's choice)",
+    meaning: "Entra could not read the request as a token request. (The mock also sends it for a body over its 1 MiB limit: a client assertion is about 1–4 KB.)",
+    fix: "Send only the token request fields; check that a file or certificate was not pasted into a field.",
+  },
+  {
+    id: "900144",
+    code: 900144,
+    status: 400,
+    error: "invalid_request",
+    template: "The request body must contain the following parameter: '{parameter}'.",
+    source: "MicrosoftDocs/azure-docs issue #43780 (2019, full body); 'resource' on the v1 endpoint: MicrosoftDocs/azure-docs issue #46696 (2020)",
+    meaning: "A required form field is missing. A JSON body (instead of a form) reads as an empty form, so it ends here too.",
+    fix: "Send Content-Type: application/x-www-form-urlencoded with grant_type, client_id, scope (v1: resource), client_assertion_type and client_assertion.",
+  },
+  {
+    id: "70003",
+    code: 70003,
+    status: 400,
+    error: "unsupported_grant_type",
+    template: "The app requested an unsupported grant type '{grantType}'.",
+    source: "AzureAD/microsoft-authentication-library-for-dotnet pull request #3023 (2021); error value from AzureAD/azure-activedirectory-library-for-android issue #132; status inferred",
+    meaning: "grant_type is not one Entra knows for this endpoint (an app signing in as itself uses client_credentials).",
+    fix: "Send grant_type=client_credentials.",
+  },
+  {
+    id: "90014",
+    code: 90014,
+    status: 400,
+    error: "invalid_request",
+    template: "The required field '{field}' is missing from the credential. Ensure that you have all the necessary parameters for the login request.",
+    source: "entra-errors.md 90014 ('scope'); 'iss' and 'aud' in the assertion: " + MSAL_NET_TEST_CONSTANTS,
+    meaning: "A field Entra needs is missing: the scope of the request, or the iss / aud claim inside the client assertion.",
+    fix: "v2 requests need scope=<resource>/.default; the assertion needs aud (the token endpoint URL), iss and sub (the client ID).",
+  },
+  {
+    id: "7000216",
+    code: 7000216,
+    status: 401,
+    error: "invalid_client",
+    template: "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+    source: "Azure/azure-sdk-for-js sdk/textanalytics recordings (401 response recorded 2021-01)",
+    meaning: "The request says who the app is but not how it proves it: no client_assertion (and no secret).",
+    fix: "Add client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and client_assertion=<the signed JWT>.",
+  },
+  {
+    id: "90011",
+    code: 90011,
+    status: 400,
+    error: "invalid_request",
+    template: "Unexpected client assertion type.",
+    source: "AzureAD/azure-activedirectory-library-for-ruby pull request #53 (2016); status inferred",
+    meaning: "client_assertion_type is not the JWT bearer type of RFC 7523.",
+    fix: "Send client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer exactly.",
+  },
+  // ── The application ────────────────────────────────────────────────────────────────────────────
+  {
+    id: "700016",
+    code: 700016,
+    status: 400,
+    error: "unauthorized_client",
+    template:
+      "Application with identifier '{clientId}' was not found in the directory '{tenantName}'. This can happen if the application has not been installed " +
+      "by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "No application with this client ID is registered in this tenant.",
+    fix: "Use the Application (client) ID from the app registration's Overview page, and the tenant it is registered in.",
+  },
+  {
+    id: "7000112",
+    code: 7000112,
+    status: 400,
+    error: "unauthorized_client",
+    template: "Application '{clientId}'({displayName}) is disabled.",
+    source: "entra-errors.md 7000112; status inferred",
+    meaning: "The application exists but its service principal is disabled, so it cannot sign in.",
+    fix: "Enable it: Enterprise applications > the app > Properties > Enabled for users to sign-in = Yes.",
+  },
+  {
+    id: "7000215",
+    code: 7000215,
+    status: 401,
+    error: "invalid_client",
+    template: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{clientId}'.",
+    source: "entra-errors.md 7000215 (the first sentence); the rest of the text inferred from user reports",
+    meaning: "The client_secret sent is not a valid secret of the app: often the secret's ID instead of its value, or an expired secret. (The mock has no secrets, so it refuses every one.)",
+    fix: "This workshop signs in with a certificate: send client_assertion_type and client_assertion, not client_secret.",
+  },
+  // ── The client assertion: its shape ────────────────────────────────────────────────────────────
+  {
+    id: "50027",
+    code: 50027,
+    status: 400,
+    error: "invalid_request",
+    template: "JWT token is invalid or malformed.",
+    source: MSAL_NET_TEST_CONSTANTS + "; entra-errors.md 50027",
+    meaning:
+      "client_assertion is not a well-formed signed JWT: not three base64url parts, standard base64 (+ / =) or spaces in a part, " +
+      "a part that is not UTF-8 JSON (a byte-order mark counts), an empty signature, or a claim of the wrong type (aud as an array).",
+    fix: "Encode header and payload as UTF-8 JSON, then base64url without padding (RFC 7515 §2); join header.payload.signature with dots.",
+  },
+  {
+    id: "5002738",
+    code: 5002738,
+    status: 401,
+    error: "invalid_client",
+    template: "Invalid JWT token. '{alg}' is not a supported signature algorithm. Supported signing algorithms are: 'RS256,RS384,RS512'",
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "The header's alg is not an RSA algorithm Entra takes for a certificate (none, HS256 and ES256 are refused). PS256 is accepted although the text does not list it.",
+    fix: "Sign with the certificate's RSA key and say so: alg RS256 (with x5t) or PS256 (with x5t#S256).",
+  },
+  {
+    id: "5002723",
+    code: 5002723,
+    status: 401,
+    error: "invalid_client",
+    template: "Invalid JWT token. No certificate SHA-1 thumbprint, certificate SHA-256 thumbprint, nor keyId specified in token header.",
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "The header does not say which certificate signed the assertion: no x5t, x5t#S256, x5c or kid.",
+    fix: "Add x5t (base64url of the SHA-1 of the certificate DER) or x5t#S256 (base64url of its SHA-256) to the header.",
+  },
+  {
+    id: "5002730",
+    code: 5002730,
+    status: 400,
+    error: "invalid_request",
+    template: "Invalid JWT token. Unsupported key for the signing algorithm.",
+    source: "entra-errors.md 5002730",
+    meaning: "The registered certificate's key cannot make this kind of signature (an EC certificate with alg RS256, for example).",
+    fix: "Register an RSA certificate (2048 bits or more) and sign with RS256 or PS256.",
+  },
+  // ── The client assertion: its claims ───────────────────────────────────────────────────────────
+  {
+    id: "50048",
+    code: 50048,
+    status: 401,
+    error: "invalid_client",
+    template: "Subject must match the issuer claim in the client assertion.",
+    source: "entra-errors.md 50048; error value and status inferred",
+    meaning: "sub and iss differ; in a client assertion both are the client ID (RFC 7523 §3).",
+    fix: "Set both iss and sub to the Application (client) ID.",
+  },
+  {
+    id: "700021",
+    code: 700021,
+    status: 401,
+    error: "invalid_client",
+    template: `Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at ${DOCS_CERT_CREDENTIALS_OLD} .`,
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "The assertion's iss (and sub) is not the client_id sent in the form.",
+    fix: "Use the same Application (client) ID in client_id, iss and sub.",
+  },
+  {
+    id: "700023",
+    code: 700023,
+    status: 401,
+    error: "invalid_client",
+    template: `Client assertion audience claim does not match Realm issuer. Review the documentation at ${DOCS_CERT_CREDENTIALS_OLD} .`,
+    source: "entra-errors.md 700023",
+    meaning: "aud is not this tenant's token endpoint URL (a trailing slash, another tenant, /common, or the authority without /oauth2/v2.0/token all count).",
+    fix: "Set aud to https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token (or the v1 .../oauth2/token), exactly, without a trailing slash.",
+  },
+  {
+    id: "700024",
+    code: 700024,
+    status: 401,
+    error: "invalid_client",
+    template: `Client assertion is not within its valid time range. Current time: {now}, assertion valid from {nbf}, expiry time of assertion {exp}. Review the documentation at ${DOCS_CERT_CREDENTIALS} .`,
+    source: "entra-errors.md 700024 (response from 2025-08)",
+    meaning:
+      "Now is before nbf or after exp (allowing a few minutes of clock skew). A missing exp reads as 1970; exp in milliseconds is far in the future and passes; " +
+      "a clock that is off by more than the skew fails.",
+    fix: "Use seconds since 1970 (NumericDate) for nbf and exp, exp = nbf + 600, and check the clock of the machine that signs (w32tm /resync, timedatectl).",
+  },
+  // ── The client assertion: its key and signature ────────────────────────────────────────────────
+  {
+    id: "700027-not-registered",
+    code: 700027,
+    status: 401,
+    error: "invalid_client",
+    template: `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., {thumbprintPart}${SEE_CONFIGURED_KEYS}.`,
+    source: "entra-errors.md 700027 variant 3 (responses pasted 2023+, e.g. in public repositories using MSAL Python and the Entra Connect troubleshooting doc)",
+    meaning:
+      "No certificate registered on the app has the thumbprint in the header. Usual causes: another certificate, x5t made from the hex text of the thumbprint " +
+      "instead of its bytes, a SHA-256 in x5t (or SHA-1 in x5t#S256), or the certificate uploaded to another app.",
+    fix: "Compare 'Thumbprint of key used by client' with the thumbprints under Certificates & secrets; upload cert.cer to this app or fix x5t.",
+  },
+  {
+    id: "700027-key-expired",
+    code: 700027,
+    status: 401,
+    error: "invalid_client",
+    template: "Client assertion contains an invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: '{thumbprint}', Found key 'Start={start}, End={end}']",
+    source: "entra-errors.md 700027 variant 4 (MicrosoftDocs Azure Stack HCI troubleshooting doc); the same reason for a key whose Start is in the future: public Entra Connect report (inferred for the mock)",
+    meaning: "The certificate is registered, but its registration (start and end dates, normally the certificate's validity) does not cover the current time.",
+    fix: "Make a new certificate, upload it, and sign with it; check the machine's clock if Start is in the future.",
+  },
+  {
+    id: "700027-key-too-small",
+    code: 700027,
+    status: 401,
+    error: "invalid_client",
+    template: "Client assertion contains an invalid signature. [Reason - RSA key size {bits} is less than the minimum required 2048 bits., Thumbprint of key used by client: '{thumbprint}']",
+    source: "inferred (one hedged public report of the reason text)",
+    meaning: "The registered certificate's RSA key is shorter than 2048 bits.",
+    fix: "Make a new 2048-bit (or larger) certificate, register it, and sign with its key.",
+  },
+  {
+    id: "700027-bad-signature",
+    code: 700027,
+    status: 401,
+    error: "invalid_client",
+    template:
+      "Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., " +
+      "Thumbprint of key used by client: '{thumbprint}', Found key 'Start={start}, End={end}']",
+    source: "inferred (shape of entra-errors.md 700027 variants 1 and 4; reason text seen under AADSTS50013)",
+    meaning:
+      "The certificate was found, but the signature does not verify with its public key: signed with another key, signed bytes that are not " +
+      "header.payload exactly, PS256 in the header over a PKCS#1 v1.5 signature (or the reverse), or a wrong hash.",
+    fix: "Sign ASCII(base64url(header) + '.' + base64url(payload)) with the private key of the registered certificate, using the padding alg names.",
+  },
+  // ── The scope / resource ───────────────────────────────────────────────────────────────────────
+  {
+    id: "1002012",
+    code: 1002012,
+    status: 400,
+    error: "invalid_scope",
+    template: "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).",
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "An app signing in as itself gets all its granted application permissions at once, so the scope must be <resource>/.default, not a single permission.",
+    fix: "Use scope=https://graph.microsoft.com/.default (or <your API's application ID URI>/.default).",
+  },
+  {
+    id: "70011",
+    code: 70011,
+    status: 400,
+    error: "invalid_scope",
+    template: "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.",
+    source: MSAL_NET_TEST_CONSTANTS + "; the use for more than one scope value is inferred",
+    meaning: "The scope is not <resource identifier>/.default with a URI or GUID before /.default, or names more than one resource.",
+    fix: "Ask for one resource per request: scope=https://graph.microsoft.com/.default.",
+  },
+  {
+    id: "500011",
+    code: 500011,
+    status: 400,
+    error: "invalid_resource",
+    template:
+      "The resource principal named {resource} was not found in the tenant named {tenantName}. This can happen if the application has not been installed " +
+      "by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
+    source: MSAL_NET_TEST_CONSTANTS,
+    meaning: "No API with this application ID URI (or app ID) exists in the tenant.",
+    fix: "Check the resource: https://graph.microsoft.com, https://digitaltwins.azure.net, or your API's application ID URI (Expose an API page).",
+  },
+  // ── The mock itself ────────────────────────────────────────────────────────────────────────────
+  {
+    id: "50000",
+    code: 50000,
+    status: 500,
+    error: "server_error",
+    template: "There was an error issuing a token or an issue with our sign-in service.",
+    source: "ErrRef 50000 (meaning); full response text and error value inferred",
+    meaning: "Entra failed while handling the request: a problem on the service's side, not in your request. (From the mock, it means a bug in the mock.)",
+    fix: "Retry after a short wait and quote the correlation ID to support if it persists; from the mock, report the request in its log.",
+  },
+];
+
+/** Every entry, keyed by id ("700024", "700027-not-registered", …). */
+export const CATALOG: Readonly<Record<string, CatalogEntry>> = Object.freeze(Object.fromEntries(entries.map((entry) => [entry.id, Object.freeze(entry)])));
+
+export type CatalogId = keyof typeof CATALOG & string;
+
+/** The entries that share an AADSTS code (700027 has four). */
+export function catalogEntriesFor(code: number): CatalogEntry[] {
+  return entries.filter((entry) => entry.code === code);
+}
+
+/** Fills {placeholders}; a placeholder without a value stays visible, so a gap shows up in tests. */
+export function renderTemplate(template: string, params: Readonly<Record<string, string | number>>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** "AADSTSnnn: text" for one entry, without the trace trailer. */
+export function describeError(id: string, params: Readonly<Record<string, string | number>> = {}): string {
+  const entry = CATALOG[id];
+  if (!entry) throw new Error(`no AADSTS catalog entry "${id}"`);
+  return `AADSTS${entry.code}: ${renderTemplate(entry.template, params)}`;
+}
+
+/**
+ * The clock skew allowed around nbf and exp: 300 s. Inferred: Entra does not publish its tolerance;
+ * five minutes is the usual allowance of Microsoft's token validators.
+ */
+export const ASSUMED_CLOCK_SKEW_SECONDS = 300;
