@@ -18,7 +18,7 @@ export interface AudienceContext {
 export interface AudienceFinding {
   status: "pass" | "fail" | "warn";
   /** Found a problem Entra refuses? Then causes hold "error" causes; else warnings or information. */
-  causes: { id: CauseId; detail: string; evidence: [string, string][] }[];
+  causes: { id: CauseId; detail: string; evidence: [string, string][]; outcome?: string }[];
   expected: string;
   /** The check could only look at the form of aud (the tenant is unknown). */
   partial: boolean;
@@ -84,7 +84,13 @@ export function analyseAudience(aud: string, context: AudienceContext): Audience
     else if (!same && out.status === "pass") {
       out.status = "warn";
       out.partial = true;
-      out.causes.push({ id: "aud-other-tenant", detail: `aud names ${segment} and the request ${tenant}: one is a GUID, the other a domain; the doctor cannot tell if they are the same tenant.`, evidence: [["aud", aud]] });
+      const domain = GUID.test(segment) ? tenant : segment;
+      out.causes.push({
+        id: "aud-other-tenant",
+        detail: `aud names ${segment} and the request ${tenant}: one is a GUID, the other a domain; the doctor cannot tell if they are the same tenant.`,
+        evidence: [["aud", aud]],
+        outcome: `unknown: AADSTS700023 unless ${domain} is a domain of the tenant ${GUID.test(segment) ? segment : tenant}`,
+      });
     }
   } else if (!tenant) {
     out.partial = true;

@@ -302,7 +302,7 @@ export function cause(
   id: CauseId,
   detail: string,
   evidence: [string, string][] = [],
-  options: { aadsts?: number; catalogId?: string; severity?: CauseSeverity } = {},
+  options: { aadsts?: number; catalogId?: string; severity?: CauseSeverity; outcome?: string } = {},
 ): Cause {
   const spec: CauseSpec = CAUSES[id];
   const severity = options.severity ?? spec.severity;
@@ -310,5 +310,6 @@ export function cause(
   if (isLabScenario(id)) out.labScenario = id;
   if (severity === "error" && options.aadsts !== undefined) out.aadsts = options.aadsts;
   if (severity === "error" && options.catalogId !== undefined) out.catalogId = options.catalogId;
+  if (severity === "warning" && options.outcome !== undefined) out.outcome = options.outcome;
   return out;
 }

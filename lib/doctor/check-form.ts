@@ -11,8 +11,21 @@ const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 export function checkForm(s: CheckState): void {
   const { input, run, form, endpoint } = s;
   if (!form) return;
+  const checkIds: Record<string, string> = { grant_type: "form-grant-type", client_id: "form-client-id", scope: "form-scope", resource: "form-scope", client_assertion: "form-client-assertion", client_assertion_type: "form-assertion-type" };
+  /**
+   * A field that is absent but may be in a file curl reads and the doctor was not given: it is not
+   * judged (skipped), never reported as missing.
+   */
+  const unread = (name: string): boolean => {
+    if (form[name]) return false;
+    const ref = input.found.fileRefs?.find((r) => !r.read && (r.field === undefined || r.field === name));
+    if (!ref) return false;
+    add(s, { id: checkIds[name] ?? `form-${name}`, title: name, status: "skip", saw: `in ${ref.path === "-" ? "curl's standard input" : `the file ${ref.path}`} (not read)`, expected: `${name} as curl sends it` }, undefined);
+    if (!run.unverified.includes("form-file")) run.unverified.push("form-file");
+    return true;
+  };
   const grant = form.grant_type;
-  add(s,
+  if (!unread("grant_type")) add(s,
     { id: "form-grant-type", title: "grant_type", status: grant === "client_credentials" ? "pass" : "fail", saw: grant ? `grant_type=${grant}` : "no grant_type", expected: "grant_type=client_credentials" },
     grant ? "70003" : "900144",
     grant === "client_credentials" ? [] : [{ id: "form-field", detail: grant ? `grant_type is "${grant}"; an app signing in as itself uses client_credentials.` : "The form has no grant_type." }],
@@ -24,30 +37,48 @@ export function checkForm(s: CheckState): void {
       [{ id: "wrong-tenant", detail: `The request goes to /${endpoint.tenant}/: the client credentials flow needs the tenant.`, evidence: [["URL", input.found.url!]] }],
     );
   }
-  add(s,
+  if (!unread("client_id")) add(s,
     { id: "form-client-id", title: "client_id", status: form.client_id ? "pass" : "fail", saw: form.client_id ? `client_id=${form.client_id}` : "no client_id", expected: "the Application (client) ID" },
     "900144",
     form.client_id ? [] : [{ id: "form-field", detail: "The form has no client_id." }],
   );
   const v1 = endpoint?.version === "v1";
   const scopeField = v1 ? "resource" : "scope";
-  add(s,
+  if (!unread(scopeField)) add(s,
     { id: "form-scope", title: scopeField, status: form[scopeField] ? "pass" : "fail", saw: form[scopeField] ? `${scopeField}=${short(form[scopeField]!, 60)}` : `no ${scopeField}`, expected: v1 ? "resource=<API>" : "scope=<resource>/.default" },
     v1 ? "900144" : "90014",
     form[scopeField] ? [] : [{ id: "form-field", detail: `The form has no ${scopeField}.` }],
   );
   const hasAssertion = !!form.client_assertion;
+  const assertionUnread = unread("client_assertion");
+  // `--data client_assertion@file` (or -d): curl reads a file for -d only when the whole argument
+  // starts with @, so it sends this text as it is, a field named "client_assertion@file".
+  const literalAt = Object.keys(form).find((name) => /^client_assertion@./.test(name));
+  // A name with a line break or space in it (--data-binary @file keeps the file's line breaks).
+  const spaced = Object.keys(form).find((name) => name !== "client_assertion" && name.trim() === "client_assertion");
   const misplaced: Found1[] = [];
   if (!hasAssertion && input.found.field === "scope")
     misplaced.push({ id: "jwt-as-scope", detail: "The form's scope holds a JWT and there is no client_assertion: Entra sees a request without credentials.", evidence: [["scope", short(form.scope ?? "", 60)], ["client_assertion", "(absent)"]] });
+  else if (!hasAssertion && literalAt)
+    misplaced.push({
+      id: "form-field",
+      detail: `curl sends "${literalAt}" as it is: -d and --data read a file only when the whole argument starts with @ (-d @file, the whole body), so the form has a field named "${literalAt}" and no client_assertion. To send a file as one field, use --data-urlencode client_assertion@${literalAt.slice("client_assertion@".length)} (with no newline at the end of the file).`,
+      evidence: [["field sent", literalAt], ["client_assertion", "(absent)"]],
+    });
+  else if (!hasAssertion && spaced !== undefined)
+    misplaced.push({
+      id: "form-field",
+      detail: `The form has no client_assertion: the field is named ${JSON.stringify(spaced)}, with ${/[\r\n]/.test(spaced) ? "a line break" : "white space"} in the name${input.found.fileRefs?.some((r) => r.how === "binary") ? " (--data-binary @file sends the file's line breaks as they are; -d @file removes them)" : ""}.`,
+      evidence: [["field sent", JSON.stringify(spaced)]],
+    });
   else if (!hasAssertion && input.found.field) misplaced.push({ id: "form-field", detail: `The JWT is in the form field "${input.found.field}", not in client_assertion.` });
   else if (!hasAssertion) misplaced.push({ id: "form-field", detail: "The form has no client_assertion (and no client_secret)." });
-  add(s,
+  if (!assertionUnread) add(s,
     { id: "form-client-assertion", title: "client_assertion", status: hasAssertion || form.client_secret ? "pass" : "fail", saw: hasAssertion ? `a ${form.client_assertion!.length}-character JWT` : form.client_secret ? "client_secret instead" : "no client_assertion", expected: "client_assertion=<the signed JWT>" },
     "7000216",
     hasAssertion || form.client_secret ? [] : misplaced,
   );
-  if (hasAssertion) {
+  if ((hasAssertion || assertionUnread) && !unread("client_assertion_type")) {
     const type = form.client_assertion_type;
     add(s,
       { id: "form-assertion-type", title: "client_assertion_type", status: type === JWT_BEARER ? "pass" : "fail", saw: type ? `client_assertion_type=${type}` : "no client_assertion_type", expected: `client_assertion_type=${JWT_BEARER}` },

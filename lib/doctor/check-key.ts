@@ -126,7 +126,7 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
     if (GUID.test(kid)) {
       status = "warn";
       saw = `kid ${short(kid, 40)}: Entra matches it against the app's key IDs, which the doctor cannot see`;
-      reg.push({ id: "kid-only", detail: "The header names the key only by kid; Entra compares it with the key IDs of the app's certificates (Graph keyCredentials keyId), which the doctor cannot see." });
+      reg.push({ id: "kid-only", detail: "The header names the key only by kid; Entra compares it with the key IDs of the app's certificates (Graph keyCredentials keyId), which the doctor cannot see.", outcome: "unknown: AADSTS700027 unless kid is the key ID of a certificate uploaded to the app" });
       run.unverified.push("key-registered");
     } else {
       status = "fail";

@@ -11,7 +11,36 @@ export function checkShape(s: AssertionState): void {
     const problems: string[] = [];
     const parts = jws.parts;
     const algNone = typeof header?.alg === "string" && header.alg.toLowerCase() === "none";
-    if (assertion.trim() === "") {
+    const found0 = s.input.found;
+    // Line breaks at the very end (a file's last newline): named as such, not as "whitespace in the signature".
+    const trailing = /[\r\n]+$/.exec(assertion)?.[0] ?? "";
+    // `-d client_assertion=@file` / `--data-urlencode client_assertion=@file`: curl sends "@file" as text.
+    const literalAt = found0.from === "curl" && /^@[^\s.]*(?:\.[^\s.]*)?$/.test(assertion) && assertion.length > 1;
+    if (literalAt) {
+      problems.push("the text of a file name");
+      found.push({
+        id: "malformed-jwt",
+        detail: `client_assertion is the text "${assertion}", not the file's content: curl reads a file for -d only when the whole argument starts with @ (-d @file, the whole body), and for --data-urlencode only as name@file (an "=" before the @ makes it text). Use --data-urlencode client_assertion${assertion} (with no newline at the end of the file).`,
+        evidence: [["client_assertion", assertion]],
+      });
+    } else if (trailing && assertion.trim() !== "") {
+      const field = found0.field ?? (found0.formFields ? "client_assertion" : "the assertion");
+      const ref = found0.fileRefs?.find((r) => r.read && r.how !== "strip-newlines" && (r.field === undefined || r.field === field));
+      const escaped = trailing.replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+      problems.push("a trailing newline");
+      found.push({
+        id: "malformed-jwt",
+        detail: ref
+          ? ref.how === "urlencode"
+            ? `${field} ends with a line break (${escaped}): a trailing newline from --data-urlencode name@file (${ref.option}), which sends the file's content with its newlines. Entra reads it as part of the signature and refuses the JWT. Save the file without the newline (printf '%s' "$jwt" > ${ref.path}; PowerShell Set-Content -NoNewline), or send --data-urlencode "${ref.field ?? "client_assertion"}=$(cat ${ref.path})" ($(…) drops the trailing newline).`
+            : `${field} ends with a line break: a trailing newline from ${ref.option}, which sends the file's content as it is. Entra reads it as part of the signature and refuses the JWT. Save the file without the newline, or use -d @${ref.path} (which removes line breaks).`
+          : `${field} ends with a line break (${escaped}${found0.formFields ? " in the form" : ""}): Entra reads it as part of the signature and refuses the JWT. Trim the assertion before sending it (a file's last newline, or echo without -n).`,
+        evidence: [["ends with", `…${assertion.slice(-12 - trailing.length, -trailing.length)}${escaped}`]],
+      });
+    }
+    if (literalAt) {
+      // Nothing more to say about the text of a file name.
+    } else if (assertion.trim() === "") {
       problems.push("the input is empty");
       found.push({ id: "malformed-jwt", detail: "There is no client assertion: the input is empty." });
     } else if (parts.length !== 3) {
@@ -30,9 +59,12 @@ export function checkShape(s: AssertionState): void {
         });
     }
     const standard: string[] = [];
-    for (const seg of [jws.header, jws.payload, jws.signature]) {
+    const lastSegment = [jws.header, jws.payload, jws.signature][parts.length - 1];
+    for (const seg of literalAt ? [] : [jws.header, jws.payload, jws.signature]) {
       if (!seg) continue;
       for (const p of seg.problems) {
+        // The trailing newline, named above.
+        if (trailing && seg === lastSegment && p.kind === "whitespace" && (p.position ?? 0) >= seg.text.length - trailing.length) continue;
         if (p.kind === "standard-alphabet" || p.kind === "padding") standard.push(`${seg.name}: ${p.text}`);
         else if (p.kind === "empty" && seg.name === "signature" && algNone) {
           problems.push("empty signature");
@@ -50,7 +82,7 @@ export function checkShape(s: AssertionState): void {
       problems.push("standard base64");
       found.push({ id: "segment-standard-base64", detail: `${standard[0]}.`, evidence: standard.slice(0, 4).map((text) => ["segment", text] as [string, string]) });
     }
-    for (const seg of [jws.header, jws.payload]) {
+    for (const seg of literalAt ? [] : [jws.header, jws.payload]) {
       if (!seg || !seg.bytes || seg.bytes.length === 0) continue;
       const { charset, error } = seg.json;
       // Only bytes that are JSON in some charset have a charset problem; noise is just malformed.

@@ -31,8 +31,11 @@ export interface CheckRun {
   thumbprints: ThumbprintRow[];
 }
 
-/** A cause a check found; `severity` overrides the cause's default (a kid that cannot match is an error). */
-export type Found1 = { id: CauseId; detail: string; evidence?: [string, string][]; severity?: CauseSeverity };
+/**
+ * A cause a check found; `severity` overrides the cause's default (a kid that cannot match is an
+ * error); `outcome` says what Entra does with a warning when that is not "accepts it today".
+ */
+export type Found1 = { id: CauseId; detail: string; evidence?: [string, string][]; severity?: CauseSeverity; outcome?: string };
 
 /** The state every check gets. */
 export interface CheckState {
@@ -106,6 +109,7 @@ export function add(s: CheckState, check: Omit<Check, "aadsts" | "catalogId">, c
     // A warning found by a check that passed (or warned) stays a warning; an error cause found
     // by a check that did not fail (e.g. tolerated) is reported as a warning.
     if (c.severity === "error" && check.status !== "fail") c.severity = "warning";
+    if (c.severity === "warning" && f.outcome) c.outcome = f.outcome;
     s.ranked.push({ cause: c, order });
   }
 }

@@ -16,9 +16,9 @@ import { readInput } from "./read-input.ts";
 import { certFacts, certificateSummary, type CertFacts } from "./thumbprints.ts";
 import type { Diagnosis, DoctorInput } from "./types.ts";
 
-export type { Cause, CauseSeverity, CertificateSummary, Check, CheckStatus, Diagnosis, DiagnosisError, DoctorInput, Found, ThumbprintRow, TimeReading } from "./types.ts";
+export type { Cause, CauseSeverity, CertificateSummary, Check, CheckStatus, CurlFileRef, Diagnosis, DiagnosisError, DoctorInput, Found, ThumbprintRow, TimeReading } from "./types.ts";
 export { CAUSES, CAUSE_IDS, LAB_SCENARIOS, isLabScenario, type CauseId } from "./causes.ts";
-export { MAX_INPUT_CHARS, readInput } from "./read-input.ts";
+export { MAX_INPUT_CHARS, curlEscape, readInput } from "./read-input.ts";
 export { explainEntraError, likelyCausesFor, parseEntraError } from "./error-text.ts";
 export { CLOCK_SKEW_SECONDS, ADVISED_MAX_LIFETIME_SECONDS } from "./times.ts";
 
@@ -33,7 +33,7 @@ export function diagnose(input: DoctorInput): Diagnosis {
     }
   }
   const base = { notes, now: input.now.toISOString(), ...(cert ? { certificate: certificateSummary(cert) } : {}) };
-  const read = readInput(input.text, input.textSource);
+  const read = readInput(input.text, input.textSource, input.files);
   notes.push(...read.notes);
 
   if (read.kind === "entra-error") {
@@ -79,6 +79,7 @@ function describeUnverified(ids: string[]): string {
     "key-type": "the key type",
     "key-size": "the key size",
     signature: "the signature (give --cert)",
+    "form-file": "the form fields curl reads from files it was not given",
   };
   return [...new Set(ids)].map((id) => words[id] ?? id).join(", ");
 }

@@ -9,7 +9,7 @@
  * Entra as a space; the doctor notes that and reads it back as "+" to name the real mistake
  * (standard base64 where base64url belongs).
  */
-import type { Found } from "./types.ts";
+import type { CurlFileRef, Found } from "./types.ts";
 
 /** The doctor reads at most this much text (a client assertion is 1–4 KB). */
 export const MAX_INPUT_CHARS = 1024 * 1024;
@@ -24,7 +24,11 @@ const JWT_RUN = new RegExp(`[${JWT_CHARS}]{4,}(?:\\.[${JWT_CHARS}]*){1,4}`, "g")
 /** The start of a JSON object in base64 ("{" then a quote or a space): eyJ, ewo, e30, or after a BOM. */
 const LOOKS_LIKE_JWT = new RegExp(`(?:eyJ|ewo|eyA|77u[/_]e)[${JWT_CHARS}]*\\.[${JWT_CHARS}]+`);
 
-export function readInput(text: string, textSource?: "argument" | "stdin" | "file"): ReadInput {
+/**
+ * `files`: the content of the files a curl command line reads (see readCurl), by the path as
+ * written; the caller reads them (nothing here touches files).
+ */
+export function readInput(text: string, textSource?: "argument" | "stdin" | "file", files?: Record<string, string>): ReadInput {
   const notes: string[] = [];
   let t = text;
   if (t.length > MAX_INPUT_CHARS) {
@@ -34,7 +38,7 @@ export function readInput(text: string, textSource?: "argument" | "stdin" | "fil
   if (t.charCodeAt(0) === 0xfeff) t = t.slice(1); // a text file saved with a BOM: not part of the JWT
 
   if (/^\s*(?:curl(?:\.exe)?)\s/i.test(t) || /(?:^|\n)\s*curl(?:\.exe)?\s/i.test(t)) {
-    const curl = readCurl(t, notes);
+    const curl = readCurl(t, notes, files);
     return { kind: "assertion", found: curl, notes };
   }
   if (/client_assertion\s*=/i.test(t) || /(?:^|[&\s])(?:grant_type|client_id|client_assertion_type)=/.test(t)) {
@@ -95,8 +99,12 @@ export interface ParsedForm {
   rawPlus: Set<string>;
 }
 
-/** Splits `a=1&b=2` as application/x-www-form-urlencoded (first value wins, as the mock reads it). */
-export function parseForm(body: string): ParsedForm {
+/**
+ * Splits `a=1&b=2` as application/x-www-form-urlencoded (first value wins, as the mock reads it).
+ * Names are trimmed (a pasted body's stray spaces), unless `exact`: the body curl builds is what the
+ * server reads, and a name with a line break in it (--data-binary @file) is another name.
+ */
+export function parseForm(body: string, exact = false): ParsedForm {
   const fields: Record<string, string> = {};
   const rawPlus = new Set<string>();
   for (const pair of body.split("&")) {
@@ -104,7 +112,8 @@ export function parseForm(body: string): ParsedForm {
     const eq = pair.indexOf("=");
     const rawName = eq < 0 ? pair : pair.slice(0, eq);
     const rawValue = eq < 0 ? "" : pair.slice(eq + 1);
-    const name = percentDecode(rawName.replace(/\+/g, " ")).trim();
+    const decodedName = percentDecode(rawName.replace(/\+/g, " "));
+    const name = exact ? decodedName : decodedName.trim();
     if (name in fields) continue;
     if (rawValue.includes("+")) rawPlus.add(name);
     fields[name] = percentDecode(rawValue.replace(/\+/g, " "));
@@ -185,14 +194,44 @@ const CURL_VALUE_OPTIONS = new Set([
 ]);
 const CURL_DATA_OPTIONS = new Set(["-d", "--data", "--data-raw", "--data-ascii", "--data-binary", "--data-urlencode", "-F", "--form", "--form-string"]);
 
-function readCurl(text: string, notes: string[]): Found {
+/**
+ * Reads a curl command line: the URL and the body curl would send, piece by piece, as curl builds it
+ * (the --data* pieces joined with "&"). Where curl reads a file, the file is listed in
+ * `found.fileRefs` and its content, when the caller gave it in `files`, is put where curl puts it.
+ * What curl does with files (its manual, cmdline-opts/data.d, data-binary.d, data-raw.d and
+ * data-urlencode.d; checked against curl 7.88.1):
+ *
+ *  - `-d @file` (also --data, --data-ascii): the body piece is the file's content with every carriage
+ *    return and newline removed (anywhere in the file, not only at the end). Only an argument that
+ *    STARTS with @ reads a file: `-d client_assertion=@file` and `--data client_assertion@file` send
+ *    that text as it is (a value "@file", or a field named "client_assertion@file").
+ *  - `--data-binary @file`: the file's content exactly as it is, newlines included.
+ *  - `--data-raw`: never reads a file; "@" is just a character.
+ *  - `--data-urlencode name@file` (and `@file`, without a name): the file's content, URL-encoded,
+ *    INCLUDING its newlines (a trailing newline arrives as %0A). An "=" anywhere wins over "@":
+ *    `--data-urlencode client_assertion=@file` sends the text "@file" (as %40file), no file is read.
+ *  - `-F name=@file` / `-F name=<file`: a multipart/form-data upload, which the doctor does not follow.
+ */
+function readCurl(text: string, notes: string[], files: Record<string, string> | undefined): Found {
   const words = shellWords(text.slice(text.search(/curl/i)));
   const found: Found = { from: "curl", assertion: "" };
   const pieces: string[] = [];
   const fields: Record<string, string> = {};
-  const rawPlus = new Set<string>();
-  const addField = (name: string, value: string) => {
-    if (!(name in fields)) fields[name] = value;
+  const refs: CurlFileRef[] = [];
+  /** Records that curl reads this file; returns its content when the caller gave it. */
+  const fromFile = (ref: Omit<CurlFileRef, "read">): string | undefined => {
+    const content = ref.path === "-" ? undefined : files?.[ref.path];
+    refs.push({ ...ref, read: content !== undefined });
+    const what = ref.field ?? "part of the body";
+    if (content === undefined) {
+      notes.push(`curl reads ${what} from ${ref.path === "-" ? "its standard input" : `the file ${ref.path}`} (${ref.option}); the doctor was not given ${ref.path === "-" ? "it" : "that file"}, so ${ref.field ?? "the fields in it"} ${ref.field ? "is" : "are"} not checked.`);
+      return undefined;
+    }
+    const how = ref.how === "urlencode" ? "URL-encoded with its line breaks" : ref.how === "binary" ? "as it is" : "with its line breaks removed";
+    notes.push(`Read ${what} from the file ${ref.path}, as curl sends it (${how}).`);
+    if (content.charCodeAt(0) === 0xfeff) notes.push(`The file ${ref.path} starts with a byte-order mark (EF BB BF), and curl sends it too.`);
+    if (content.includes("\u0000")) notes.push(`The file ${ref.path} holds NUL bytes (saved as UTF-16?), and curl sends them too.`);
+    return content;
   };
   for (let i = 1; i < words.length; i++) {
     const word = words[i]!;
@@ -203,15 +242,30 @@ function readCurl(text: string, notes: string[]): Found {
     else if (/^-[dF]./s.test(word)) [option, value] = [word.slice(0, 2), word.slice(2)];
     if (CURL_DATA_OPTIONS.has(option)) {
       value ??= words[++i] ?? "";
-      if (option === "--data-urlencode" || option === "-F" || option === "--form" || option === "--form-string") {
-        // name=content: content is sent as it is (curl encodes it); @file and <file read files.
+      const written = `${option} ${value}`;
+      if (option === "-F" || option === "--form" || option === "--form-string") {
+        // name=content: content is sent as it is; -F name=@file and name=<file read files.
         const eq = value.indexOf("=");
         const name = eq < 0 ? "" : value.slice(0, eq);
         const content = eq < 0 ? value : value.slice(eq + 1);
-        if (/^[@<]/.test(content) || (eq < 0 && value.includes("@"))) notes.push(`curl reads ${option} ${value} from a file, which the doctor cannot see: give the file's content instead.`);
-        else addField(name, content);
+        if (option !== "--form-string" && /^[@<]/.test(content)) notes.push(`curl reads ${written} from a file, which the doctor cannot see: give the file's content instead.`);
+        else if (!(name in fields)) fields[name] = content;
+      } else if (option === "--data-urlencode") {
+        const eq = value.indexOf("=");
+        const at = eq < 0 ? value.indexOf("@") : -1;
+        if (at >= 0) {
+          const name = value.slice(0, at);
+          const content = fromFile({ option: written, ...(name ? { field: name } : {}), path: value.slice(at + 1), how: "urlencode" });
+          if (content !== undefined) pieces.push(name ? `${name}=${curlEscape(content)}` : curlEscape(content));
+        } else if (eq > 0) {
+          pieces.push(`${value.slice(0, eq)}=${curlEscape(value.slice(eq + 1))}`);
+        } else {
+          pieces.push(curlEscape(eq === 0 ? value.slice(1) : value));
+        }
       } else if (value.startsWith("@") && option !== "--data-raw") {
-        notes.push(`curl reads ${option} ${value} from a file, which the doctor cannot see: give the file's content instead.`);
+        const binary = option === "--data-binary";
+        const content = fromFile({ option: written, path: value.slice(1), how: binary ? "binary" : "strip-newlines" });
+        if (content !== undefined) pieces.push(binary ? content : content.replace(/[\r\n]/g, ""));
       } else {
         pieces.push(value);
       }
@@ -227,11 +281,21 @@ function readCurl(text: string, notes: string[]): Found {
     }
     if (/^https?:\/\//i.test(word) && !found.url) found.url = word;
   }
-  const form = parseForm(pieces.join("&"));
-  for (const [name, value] of Object.entries(form.fields)) addField(name, value);
-  for (const name of form.rawPlus) rawPlus.add(name);
-  applyForm(found, { fields, rawPlus }, notes);
+  const form = parseForm(pieces.join("&"), true);
+  for (const [name, value] of Object.entries(form.fields)) if (!(name in fields)) fields[name] = value;
+  if (refs.length) found.fileRefs = refs;
+  applyForm(found, { fields, rawPlus: form.rawPlus }, notes);
   return found;
+}
+
+/** URL-encodes as curl's --data-urlencode does (curl_easy_escape): every byte but A–Z a–z 0–9 - . _ ~ as %XX. */
+export function curlEscape(text: string): string {
+  let out = "";
+  for (const byte of new TextEncoder().encode(text)) {
+    const ch = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-._~]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }
+  return out;
 }
 
 /**

@@ -19,6 +19,12 @@ export interface DoctorInput {
   now: Date;
   /** Where `text` came from, when the caller knows (a file makes `found.from` "file" for a bare JWT). */
   textSource?: "argument" | "stdin" | "file";
+  /**
+   * The content of the files a curl command line in `text` reads (`found.fileRefs`), keyed by the
+   * path as the command line writes it. The caller reads them (lib/doctor/ never touches files);
+   * a file that is not given here is reported as not read and its field is not judged.
+   */
+  files?: Record<string, string>;
 }
 
 export type CheckStatus = "pass" | "fail" | "warn" | "skip";
@@ -58,6 +64,11 @@ export interface Cause {
   /** The code Entra answers for it (absent for warnings and information). */
   aadsts?: number;
   catalogId?: string;
+  /**
+   * For a warning: what Entra does with it, when that is not simply "accepts it today" (e.g.
+   * "unknown: AADSTS700023 unless contoso.com is this tenant's domain").
+   */
+  outcome?: string;
   /** `npm run lab -- <labScenario>` reproduces it. */
   labScenario?: string;
   severity: CauseSeverity;
@@ -74,6 +85,26 @@ export interface Found {
   url?: string;
   /** The form field the assertion was found in, when it was not client_assertion (jwt-as-scope). */
   field?: string;
+  /** The files a curl command line reads into the body (--data-urlencode name@file, -d @file, …). */
+  fileRefs?: CurlFileRef[];
+}
+
+/** A file a curl command line sends (some of) the body from. */
+export interface CurlFileRef {
+  /** The option and its argument as written: "--data-urlencode client_assertion@assertion.jwt". */
+  option: string;
+  /** The form field the file's content becomes; absent when the content is (part of) the body itself. */
+  field?: string;
+  /** The path as written (relative to the folder curl runs in); "-" is curl's stdin. */
+  path: string;
+  /**
+   * How curl sends the content: "urlencode" (--data-urlencode: URL-encoded, newlines included),
+   * "strip-newlines" (-d/--data/--data-ascii @file: every CR and LF removed), "binary"
+   * (--data-binary @file: as it is).
+   */
+  how: "urlencode" | "strip-newlines" | "binary";
+  /** Whether the caller gave the file's content (DoctorInput.files); false: the field was not judged. */
+  read: boolean;
 }
 
 /** A pasted Entra error, explained. */

@@ -2,16 +2,17 @@
  * `npm run doctor -- <assertion | FILE> [--cert FILE] [--password P] [--client-id ID] [--tenant ID] [--json]`
  *
  * Reads a client assertion (a JWT, a file holding one, a form body or a curl command line) or a
- * pasted Entra error, from the argument or from stdin, and prints lib/doctor's diagnosis. Offline:
+ * pasted Entra error, from the argument or from stdin, and prints lib/doctor's diagnosis (the files a
+ * curl command line sends with @file are read here, from the current folder). Offline:
  * nothing here opens a connection. Exit code 0 when Entra would accept the assertion, 1 when it
  * would not (or for a user mistake, or a pasted error), 2 for a bug in the kit.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { basename, extname } from "node:path";
+import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { checkClientId, checkTenant } from "../../lib/assertion.ts";
-import { diagnose, MAX_INPUT_CHARS, type Diagnosis } from "../../lib/doctor/index.ts";
+import { diagnose, MAX_INPUT_CHARS, readInput, type Diagnosis } from "../../lib/doctor/index.ts";
 import { KitError } from "../../lib/errors.ts";
 import { pemDecode } from "../../lib/pem.ts";
 import { readPfx } from "../../lib/pkcs12.ts";
@@ -71,6 +72,7 @@ function help(ui: Ui): string {
     ...ui.fields(rows, 4),
     "",
     ui.paint("dim", '  npm passes options to the kit only after "--". Without an argument the doctor reads stdin.'),
+    ui.paint("dim", "  The files a curl command line sends (--data-urlencode client_assertion@file, -d @file) are read from the current folder."),
     ui.paint("dim", "  Exit code: 0 Entra would accept it, 1 it would not (or the input is wrong), 2 a bug in the kit."),
   ].join("\n");
 }
@@ -105,11 +107,13 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     if (values.password !== undefined && values.cert === undefined) throw new KitError("USAGE", "--password goes with --cert FILE.pfx, and no --cert was given.", "Add --cert with the .pfx file, or leave --password out.");
 
     const input = await readAssertionInput(positionals, io);
+    const files = readCurlFiles(input);
     const certificate = typeof values.cert === "string" ? await readCertificate(values.cert, values.password as string | undefined) : undefined;
     const diagnosis = diagnose({
       text: input.text,
       textSource: input.source,
       now,
+      ...(files ? { files } : {}),
       ...(certificate ? { certificate } : {}),
       ...(typeof values["client-id"] === "string" ? { clientId: values["client-id"] } : {}),
       ...(typeof values.tenant === "string" ? { tenant: values.tenant } : {}),
@@ -225,6 +229,44 @@ async function readStdin(stdin: AsyncIterable<Uint8Array | string>, idleMs: numb
     offset += c.length;
   }
   return out;
+}
+
+// ── The files a curl command line reads ─────────────────────────────────────────────────────────
+
+/**
+ * The files a curl command line in the input reads (--data-urlencode client_assertion@assertion.jwt,
+ * -d @body.txt, --data-binary @body.txt): read here, relative to the current folder, at most
+ * MAX_INPUT_BYTES each, as bytes decoded the way the server decodes the form (UTF-8, a byte-order
+ * mark kept), for lib/doctor to put where curl puts them (it knows how curl sends each). A file that
+ * cannot be read stops the doctor: without it, it would judge a form that lacks that field.
+ */
+function readCurlFiles(input: AssertionInput): Record<string, string> | undefined {
+  const read = readInput(input.text, input.source);
+  const refs = read.kind === "assertion" ? read.found.fileRefs ?? [] : [];
+  if (!refs.length) return undefined;
+  const files: Record<string, string> = {};
+  for (const ref of refs) {
+    if (ref.path in files) continue;
+    const what = ref.field ?? "the request body";
+    if (ref.path === "-") {
+      throw new KitError("CURL_FILE", `The curl command line reads ${what} from its standard input (${ref.option}), which the doctor cannot see.`, "Put that content in a file and give curl @file, or give the doctor the JWT itself.");
+    }
+    const cannot = (reason: string) =>
+      new KitError("CURL_FILE", `The curl command line reads ${what} from the file ${ref.path} (${ref.option}), and the doctor cannot read it: ${reason}.`, "The doctor needs that file to judge the request: run it in the folder curl runs in, or give the path from here.");
+    let bytes: Uint8Array;
+    try {
+      const stat = statSync(resolve(ref.path));
+      if (stat.isDirectory()) throw cannot("it is a folder");
+      if (stat.size > MAX_INPUT_BYTES) throw tooLarge(stat.size, `The file ${ref.path} (${ref.option})`);
+      bytes = new Uint8Array(readFileSync(resolve(ref.path)));
+    } catch (error) {
+      if (error instanceof KitError) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
+      throw cannot(code === "ENOENT" ? `there is no such file in ${process.cwd()}` : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message);
+    }
+    files[ref.path] = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
+  }
+  return files;
 }
 
 // ── The certificate ──────────────────────────────────────────────────────────────────────────────

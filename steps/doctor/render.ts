@@ -75,7 +75,7 @@ function causeBlock(c: Cause, n: number, of: number, ui: Ui): string[] {
   if (c.evidence.length) lines.push(...ui.fields(c.evidence.map(([k, v]) => [k, v]), 6));
   const rows: [string, string][] = [["fix", wrapText(c.fix, 86).join("\n")]];
   if (c.aadsts) rows.push(["Entra", `AADSTS${c.aadsts}${c.catalogId && c.catalogId !== String(c.aadsts) ? ui.paint("dim", ` (${c.catalogId})`) : ""}`]);
-  else if (c.severity === "warning") rows.push(["Entra", ui.paint("dim", "accepts it today")]);
+  else if (c.severity === "warning") rows.push(["Entra", c.outcome ? wrapText(c.outcome, 86).join("\n") : ui.paint("dim", "accepts it today")]);
   if (c.labScenario) rows.push(["reproduce", ui.paint("code", `npm run lab -- ${c.labScenario}`)]);
   lines.push(...ui.fields(rows, 4));
   return lines;
