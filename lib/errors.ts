@@ -13,7 +13,3 @@ export class KitError extends Error {
     super(message);
   }
 }
-
-export function isKitError(error: unknown): error is KitError {
-  return error instanceof KitError;
-}

@@ -244,7 +244,7 @@ function recoverPrimeFactors(n: bigint, e: bigint, d: bigint): { p: bigint; q: b
 /**
  * Reads a PKCS #1 RSAPrivateKey (DER): SEQUENCE { version, modulus, publicExponent,
  * privateExponent, prime1, prime2, exponent1, exponent2, coefficient, otherPrimeInfos OPTIONAL }.
- * This is the body of a "-----BEGIN RSA PRIVATE KEY-----" file.
+ * This is the body of a PEM file labelled "RSA PRIVATE KEY".
  * @throws KitError NOT_PKCS1, EC_KEY, MULTI_PRIME_KEY, BAD_DER, BAD_KEY_FILE or RSA_KEY_INCONSISTENT.
  * @see https://www.rfc-editor.org/rfc/rfc8017#appendix-A.1.2
  */
@@ -284,7 +284,7 @@ export function rsaPrivateKeyFromPkcs1(der: Uint8Array): RsaPrivateKey {
 /**
  * Reads a PKCS #8 PrivateKeyInfo (DER) holding an RSA key: SEQUENCE { version, privateKeyAlgorithm
  * (rsaEncryption), privateKey OCTET STRING containing the PKCS #1 RSAPrivateKey }. This is the body
- * of a "-----BEGIN PRIVATE KEY-----" file and what WebCrypto's exportKey("pkcs8") returns.
+ * of a PEM file labelled "PRIVATE KEY" and what WebCrypto's exportKey("pkcs8") returns.
  * @throws KitError EC_KEY for an EC key (1.2.840.10045.2.1), NOT_RSA_KEY for other algorithms,
  *   ENCRYPTED_KEY for an EncryptedPrivateKeyInfo, NOT_PKCS8 for anything else that is not PKCS #8.
  * @see https://www.rfc-editor.org/rfc/rfc5208#section-5
@@ -332,7 +332,7 @@ function encryptedKeyError(): KitError {
 export function rsaPrivateKeyFromPem(text: string): RsaPrivateKey {
   const blocks = pemDecode(text);
   if (blocks.length === 0) {
-    throw new KitError("NOT_PEM", "The text holds no PEM block (no \"-----BEGIN ...-----\" line).", "Pass the PEM key file (it starts with -----BEGIN PRIVATE KEY-----); for a .pfx or .p12 file, load it as a PFX (npm run step 1 -- --pfx FILE --password P).");
+    throw new KitError("NOT_PEM", "The text holds no PEM block (no \"-----BEGIN ...-----\" line).", "Pass the PEM key file (its first line names a PRIVATE KEY); for a .pfx or .p12 file, load it as a PFX (npm run step 1 -- --pfx FILE --password P).");
   }
   const keys = blocks.filter((block) => block.label.endsWith("PRIVATE KEY"));
   if (keys.length === 0) {
@@ -386,7 +386,7 @@ export function rsaPrivateKeyToPkcs1(key: RsaPrivateKey): Uint8Array {
 
 /**
  * Encodes a private key as a PKCS #8 PrivateKeyInfo (DER) with algorithm rsaEncryption and NULL
- * parameters: the body of a "-----BEGIN PRIVATE KEY-----" file, importable by WebCrypto and OpenSSL.
+ * parameters: the body of a PEM file labelled "PRIVATE KEY", importable by WebCrypto and OpenSSL.
  * @see https://www.rfc-editor.org/rfc/rfc5208#section-5
  */
 export function rsaPrivateKeyToPkcs8(key: RsaPrivateKey): Uint8Array {

@@ -6,7 +6,7 @@
  */
 import { Chalk, supportsColor, type ChalkInstance } from "chalk";
 
-export type Role = "header" | "payload" | "signature" | "dot" | "ok" | "bad" | "warn" | "dim" | "em" | "code" | "plain" | "a" | "b" | "c" | "d";
+export type Role = "header" | "payload" | "signature" | "dot" | "ok" | "bad" | "warn" | "dim" | "em" | "code" | "plain" | "a" | "b" | "c";
 
 export interface HexRange {
   start: number;
@@ -40,7 +40,6 @@ export class Ui {
       case "a": return c.hex("#e5c07b")(text);
       case "b": return c.hex("#61afef")(text);
       case "c": return c.hex("#98c379")(text);
-      case "d": return c.hex("#c678dd")(text);
       case "plain": return text;
     }
   }

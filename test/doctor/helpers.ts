@@ -111,17 +111,9 @@ export function build(cert: TestCert, options: BuildOptions = {}): string {
   return `${headerPart}.${payloadPart}.${(options.encodeSignature ?? ((b: Uint8Array) => b64url(b)))(signature)}`;
 }
 
-/** The token request form for an assertion. */
-export function form(clientAssertion: string | undefined, overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  return strip({
-    grant_type: "client_credentials",
-    client_id: DEMO_CLIENT_ID,
-    scope: "https://graph.microsoft.com/.default",
-    client_assertion_type: JWT_BEARER,
-    client_assertion: clientAssertion,
-    ...overrides,
-  }) as Record<string, string>;
-}
+/** The token request form for an assertion: the same builder the mock's own tests use. */
+import { fields as form } from "../mock-aad/helpers.ts";
+export { form };
 
 let signingKey: SigningKey | undefined;
 

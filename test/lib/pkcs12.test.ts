@@ -225,8 +225,8 @@ describe("writePfx", () => {
     const pemCert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(out)?.[0];
     expect(pemCert).toBeDefined();
     expect(toHex(new Uint8Array(new X509Certificate(pemCert!).raw))).toBe(toHex(certDer));
-    const pemKey = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(out)?.[0];
-    expect(toHex(new Uint8Array(createPrivateKey(pemKey!).export({ type: "pkcs8", format: "der" })))).toBe(toHex(keyDer));
+    // node:crypto (OpenSSL's PEM reader) finds the key block in openssl's output by itself.
+    expect(toHex(new Uint8Array(createPrivateKey(out).export({ type: "pkcs8", format: "der" })))).toBe(toHex(keyDer));
     expect(out).toMatch(/friendlyName: from the kit/);
     expect(out).toMatch(/localKeyID: 36 CD 87 57/); // the SHA-1 of the certificate, as OpenSSL writes it
   });

@@ -106,7 +106,7 @@ function strip(o: Record<string, unknown>): Record<string, unknown> {
 
 // ── Requests ─────────────────────────────────────────────────────────────────────────────────────
 
-export function fields(clientAssertion: string, overrides: Record<string, string | undefined> = {}): Record<string, string> {
+export function fields(clientAssertion: string | undefined, overrides: Record<string, string | undefined> = {}): Record<string, string> {
   return strip({
     grant_type: "client_credentials",
     client_id: DEMO_CLIENT_ID,
