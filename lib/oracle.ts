@@ -34,7 +34,7 @@ export async function webCryptoSha256Hex(data: Uint8Array): Promise<string> {
   return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", toArrayBuffer(data))));
 }
 
-/** Buffer's base64url, to compare with lib/base64url.ts. */
+/** Buffer's base64url, to compare with lib/crypto/base64url.ts. */
 export function bufferBase64url(data: Uint8Array): string {
   return Buffer.from(data).toString("base64url");
 }

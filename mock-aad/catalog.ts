@@ -1,11 +1,11 @@
 /**
- * The mock's side of the AADSTS catalog (lib/aadsts-catalog.ts): each entry as the Response Entra
+ * The mock's side of the AADSTS catalog (lib/entra/aadsts-catalog.ts): each entry as the Response Entra
  * sends, with its status, headers and body.
  */
-import { CATALOG, renderTemplate } from "../lib/aadsts-catalog.ts";
+import { CATALOG, renderTemplate } from "../lib/entra/aadsts-catalog.ts";
 import { entraErrorResponse, type ResponseContext } from "./error-response.ts";
 
-export { CATALOG, catalogEntriesFor, describeError, renderTemplate, type CatalogEntry, type CatalogId } from "../lib/aadsts-catalog.ts";
+export { CATALOG, catalogEntriesFor, describeError, renderTemplate, type CatalogEntry, type CatalogId } from "../lib/entra/aadsts-catalog.ts";
 
 /**
  * The Entra error Response for a catalog entry: status, headers and body as Entra sends them.

@@ -28,7 +28,7 @@
  *   instead of an assertion (7000215) → the assertion (check-assertion.ts) → scope is one
  *   <resource>/.default (1002012, 70011) → resource exists (500011) → token.
  */
-import { ASSUMED_CLOCK_SKEW_SECONDS } from "../lib/aadsts-catalog.ts";
+import { ASSUMED_CLOCK_SKEW_SECONDS } from "../lib/entra/aadsts-catalog.ts";
 import { randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";

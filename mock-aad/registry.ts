@@ -9,7 +9,7 @@
 import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEMO_CLIENT_ID, DEMO_TENANT_DOMAIN, DEMO_TENANT_ID } from "../lib/demo.ts";
+import { DEMO_CLIENT_ID, DEMO_TENANT_DOMAIN, DEMO_TENANT_ID } from "../lib/entra/demo.ts";
 
 export interface Tenant {
   /** The Directory (tenant) ID, a GUID, lower case. */
@@ -78,7 +78,7 @@ export const GRAPH_RESOURCE = "https://graph.microsoft.com";
 /** Azure Digital Twins' application ID, the same in every tenant. */
 export const ADT_APP_ID = "0b07f429-9f4b-4714-9392-cc5e8e80c8b0";
 export const ADT_RESOURCE = "https://digitaltwins.azure.net";
-/** The workshop's own demo API (made-up IDs, like those in lib/demo.ts). */
+/** The workshop's own demo API (made-up IDs, like those in lib/entra/demo.ts). */
 export const DEMO_API_APP_ID = "5e7a9c1b-3d2f-4e6a-8b0c-1d2e3f4a5b6c";
 export const DEMO_API_RESOURCE = "api://entra-workshop-demo-api";
 

@@ -8,7 +8,7 @@
  * reproducible tokens.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, X509Certificate, type KeyObject } from "node:crypto";
-import { buildIssuedCertificate, keyUsageExtension } from "./local-ca.ts";
+import { buildIssuedCertificate, keyUsageExtension } from "./certificate-builder.ts";
 
 export interface SigningKey {
   /** PKCS#8 PEM of the RSA private key. */

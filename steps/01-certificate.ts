@@ -1,19 +1,19 @@
 /**
  * Step 1 · Certificate: an RSA key pair and a self-signed X.509 certificate, the credential you
- * upload to the app registration. The certificate's TBSCertificate is signed by lib/rsa.ts, the same
+ * upload to the app registration. The certificate's TBSCertificate is signed by lib/crypto/rsa, the same
  * code that signs the client assertion in step 5; node:crypto then checks the result.
  */
 import { readFileSync } from "node:fs";
-import { derTree, type Asn1Node } from "../lib/asn1-tree.ts";
+import { derTree, type Asn1Node } from "../lib/formats/asn1-tree/index.ts";
 import { nodeCertificateChecks } from "../lib/oracle.ts";
-import { DEMO_SUBJECT } from "../lib/demo.ts";
+import { DEMO_SUBJECT } from "../lib/entra/demo.ts";
 import { KitError } from "../lib/errors.ts";
-import { pemDecode, pemEncode } from "../lib/pem.ts";
-import { readPfx, writePfx } from "../lib/pkcs12.ts";
-import { rsassaPkcs1v15Sign, type RsaPrivateKey } from "../lib/rsa.ts";
-import { generateRsaPrivateKey, keysMatch, rsaPrivateKeyFromPem, rsaPrivateKeyFromPkcs8, rsaPrivateKeyToPkcs8, rsaPublicKeyFromSpki, rsaPublicKeyToSpki } from "../lib/rsa-keys.ts";
-import { SHA256 } from "../lib/sha256.ts";
-import { buildSelfSignedCertificate, parseCertificate, randomSerialNumber, type CertificateInfo } from "../lib/x509.ts";
+import { pemDecode, pemEncode } from "../lib/formats/pem.ts";
+import { readPfx, writePfx } from "../lib/formats/pkcs12/index.ts";
+import { rsassaPkcs1v15Sign, type RsaPrivateKey } from "../lib/crypto/rsa/index.ts";
+import { generateRsaPrivateKey, keysMatch, rsaPrivateKeyFromPem, rsaPrivateKeyFromPkcs8, rsaPrivateKeyToPkcs8, rsaPublicKeyFromSpki, rsaPublicKeyToSpki } from "../lib/formats/keys/index.ts";
+import { SHA256 } from "../lib/crypto/sha256.ts";
+import { buildSelfSignedCertificate, parseCertificate, randomSerialNumber, type CertificateInfo } from "../lib/formats/x509/index.ts";
 import type { Context } from "./context.ts";
 import { demoKeyPem } from "./fixed.ts";
 import { asn1Lines } from "./render-asn1.ts";
@@ -32,7 +32,7 @@ export interface CertificateResult {
   certificate: CertificateInfo;
   key: RsaPrivateKey;
   tree: Asn1Node;
-  /** whether the kit built the certificate (its TBSCertificate signed by lib/rsa.ts) */
+  /** whether the kit built the certificate (its TBSCertificate signed by lib/crypto/rsa) */
   signedByKit: boolean;
   pfxPassword: string;
   pfxEncryption?: string;
@@ -177,7 +177,7 @@ async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
 
   const checks = crossChecks(certificate, key, signedByKit ? subject : undefined);
   if (checks.some((c) => !c.ok))
-    throw new KitError("CROSS_CHECK_FAILED", `The certificate failed a cross-check: ${checks.filter((c) => !c.ok).map((c) => c.text).join("; ")}.`, "Nothing was written. If you did not edit anything, this is a bug in lib/x509.ts or lib/rsa.ts: please report it.");
+    throw new KitError("CROSS_CHECK_FAILED", `The certificate failed a cross-check: ${checks.filter((c) => !c.ok).map((c) => c.text).join("; ")}.`, "Nothing was written. If you did not edit anything, this is a bug in lib/formats/x509 or lib/crypto/rsa: please report it.");
   let written: WrittenFile[] = [];
   let setAside: string | undefined;
   if (source !== "existing") {
@@ -232,7 +232,7 @@ function render(r: CertificateResult, ui: Ui, ctx: Context): string[] {
       ["serial number", c.serialNumberHex],
       ["valid", `${c.notBefore.toISOString()} → ${c.notAfter.toISOString()}`],
       ["key", `RSA ${c.keyBits} bits, e = ${r.key.e}`],
-      ["signature", `${c.signatureAlgorithm}${r.signedByKit ? ", computed by lib/rsa.ts over the TBSCertificate" : ""}`],
+      ["signature", `${c.signatureAlgorithm}${r.signedByKit ? ", computed by lib/crypto/rsa over the TBSCertificate" : ""}`],
       ["DER size", `${c.der.length} bytes`],
     ]),
   );

@@ -1,13 +1,13 @@
 /**
  * Step 2 · Thumbprint: the SHA-1 and SHA-256 of the certificate's DER bytes, as Windows shows them and
- * as the JWT header carries them (x5t, x5t#S256), computed with lib/sha1.ts and lib/sha256.ts.
+ * as the JWT header carries them (x5t, x5t#S256), computed with lib/crypto/sha1.ts and lib/crypto/sha256.ts.
  */
-import { base64Encode, base64urlEncode } from "../lib/base64url.ts";
+import { base64Encode, base64urlEncode } from "../lib/crypto/base64url.ts";
 import { toHex, utf8Encode } from "../lib/bytes.ts";
-import { SHA1 } from "../lib/sha1.ts";
-import { SHA256 } from "../lib/sha256.ts";
+import { SHA1 } from "../lib/crypto/sha1.ts";
+import { SHA256 } from "../lib/crypto/sha256.ts";
 import { nodeFingerprints } from "../lib/oracle.ts";
-import { windowsThumbprint } from "../lib/x509.ts";
+import { windowsThumbprint } from "../lib/formats/x509/index.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
@@ -89,9 +89,9 @@ function render(r: ThumbprintResult, ui: Ui, ctx: Context): string[] {
       `(all ${r.certificateBytes} bytes of cert.cer). The JWT header carries it as x5t (SHA-1) or x5t#S256`,
       "(SHA-256): the raw hash bytes in base64url, not the hex text Windows displays.",
     ),
-    ...ui.section("SHA-1 → x5t (lib/sha1.ts)"),
+    ...ui.section("SHA-1 → x5t (lib/crypto/sha1.ts)"),
     ...renderOne(r.sha1, ui),
-    ...ui.section("SHA-256 → x5t#S256 (lib/sha256.ts)"),
+    ...ui.section("SHA-256 → x5t#S256 (lib/crypto/sha256.ts)"),
     ...renderOne(r.sha256, ui),
     ...ui.section("Two classic mistakes (Entra answers AADSTS700027, key not found, or AADSTS50027 for + / =)"),
     ...ui.fields([

@@ -2,12 +2,12 @@
  * Step 3 · Header and payload: the JOSE header and the client-assertion claims as JSON, then UTF-8
  * bytes, then base64url, then the signing input `header.payload` that step 4 hashes.
  */
-import { assertionClaims, assertionHeader, uuidV4, type EndpointVersion } from "../lib/assertion.ts";
-import { base64urlFirstGroup, type Base64Group } from "../lib/base64url.ts";
-import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../lib/demo.ts";
+import { assertionClaims, assertionHeader, uuidV4, type EndpointVersion } from "../lib/entra/assertion.ts";
+import { base64urlFirstGroup, type Base64Group } from "../lib/crypto/base64url.ts";
+import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../lib/entra/demo.ts";
 import { KitError } from "../lib/errors.ts";
 import { bufferBase64url } from "../lib/oracle.ts";
-import { encodeSegment, jwsSigningInput, type EncodedSegment, type JwsAlgorithm } from "../lib/jwt.ts";
+import { encodeSegment, jwsSigningInput, type EncodedSegment, type JwsAlgorithm } from "../lib/crypto/jws.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { OptionValues, Step } from "./step.ts";

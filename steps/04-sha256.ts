@@ -1,11 +1,11 @@
 /**
- * Step 4 · SHA-256: the hash of the signing input, with lib/sha256.ts traced: the padding of
+ * Step 4 · SHA-256: the hash of the signing input, with lib/crypto/sha256.ts traced: the padding of
  * FIPS 180-4 §5.1.1, each 64-byte block and the hash value after it, and (--verbose) the 64 rounds
  * of the first block.
  */
 import { toHex } from "../lib/bytes.ts";
 import { nodeSha256Hex, webCryptoSha256Hex } from "../lib/oracle.ts";
-import { sha256, type BlockInfo, type PaddingInfo, type Sha256RoundInfo } from "../lib/sha256.ts";
+import { sha256, type BlockInfo, type PaddingInfo, type Sha256RoundInfo } from "../lib/crypto/sha256.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
 import type { Ui } from "./ui.ts";

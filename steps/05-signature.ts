@@ -1,15 +1,15 @@
 /**
  * Step 5 · Signature: RSASSA-PKCS1-v1_5 (RS256) or RSASSA-PSS (PS256) over the signing input, by
- * lib/rsa.ts, every intermediate value shown, then checked against WebCrypto and node:crypto.
+ * lib/crypto/rsa, every intermediate value shown, then checked against WebCrypto and node:crypto.
  */
-import { derTree, type Asn1Node } from "../lib/asn1-tree.ts";
+import { derTree, type Asn1Node } from "../lib/formats/asn1-tree/index.ts";
 import { equalBytes, toHex } from "../lib/bytes.ts";
 import { nodeSha256Hex, nodeVerifyJws, webCryptoSignRs256, webCryptoVerifyPs256 } from "../lib/oracle.ts";
 import { KitError } from "../lib/errors.ts";
-import { isJwsAlgorithm, type JwsAlgorithm } from "../lib/jwt.ts";
-import { modulusBits, modulusLength, rsassaPkcs1v15SignDetailed, rsassaPssSignDetailed, type Pkcs1v15SignatureSteps, type PssSignatureSteps } from "../lib/rsa.ts";
-import { keysMatch, rsaPrivateKeyFromPem, rsaPrivateKeyToPkcs8, rsaPublicKeyFromSpki } from "../lib/rsa-keys.ts";
-import { SHA256 } from "../lib/sha256.ts";
+import { isJwsAlgorithm, type JwsAlgorithm } from "../lib/crypto/jws.ts";
+import { modulusBits, modulusLength, rsassaPkcs1v15SignDetailed, rsassaPssSignDetailed, type Pkcs1v15SignatureSteps, type PssSignatureSteps } from "../lib/crypto/rsa/index.ts";
+import { keysMatch, rsaPrivateKeyFromPem, rsaPrivateKeyToPkcs8, rsaPublicKeyFromSpki } from "../lib/formats/keys/index.ts";
+import { SHA256 } from "../lib/crypto/sha256.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import { asn1Lines } from "./render-asn1.ts";
@@ -64,7 +64,7 @@ async function run(ctx: Context): Promise<SignatureResult> {
   const hash = result.alg === "RS256" ? result.steps.encoding.H : result.steps.encoding.mHash;
   result.checks.push({ text: "the hash inside is node:crypto's SHA-256 of the signing input (step 4's value)", ok: nodeSha256Hex(input) === toHex(hash) });
   if (result.checks.some((c) => !c.ok))
-    throw new KitError("CROSS_CHECK_FAILED", `The kit's ${alg} signature failed a cross-check: ${result.checks.filter((c) => !c.ok).map((c) => c.text).join("; ")}.`, "This is a bug in lib/rsa.ts (or the artifacts were edited): nothing was written.");
+    throw new KitError("CROSS_CHECK_FAILED", `The kit's ${alg} signature failed a cross-check: ${result.checks.filter((c) => !c.ok).map((c) => c.text).join("; ")}.`, "This is a bug in lib/crypto/rsa (or the artifacts were edited): nothing was written.");
   result.written = ctx.ws.writeAll([{ name: "signature.bin", data: result.steps.signature }]);
   return result;
 }

@@ -3,10 +3,10 @@
  * twice, by lib/ and independently by node:crypto, and the x5t checked against the certificate.
  */
 import { toHex, utf8Encode } from "../lib/bytes.ts";
-import { base64urlEncode } from "../lib/base64url.ts";
+import { base64urlEncode } from "../lib/crypto/base64url.ts";
 import { KitError } from "../lib/errors.ts";
-import { decodeJws, verifyJwsSignature, type DecodedJws } from "../lib/jwt.ts";
-import { rsaPublicKeyFromSpki } from "../lib/rsa-keys.ts";
+import { decodeJws, verifyJwsSignature, type DecodedJws } from "../lib/crypto/jws.ts";
+import { rsaPublicKeyFromSpki } from "../lib/formats/keys/index.ts";
 import { nodeThumbprintB64url, nodeVerifyJws } from "../lib/oracle.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
@@ -44,7 +44,7 @@ async function run(ctx: Context): Promise<AssemblyResult> {
   const nbf = typeof decoded.payload.nbf === "number" ? decoded.payload.nbf : undefined;
   const exp = typeof decoded.payload.exp === "number" ? decoded.payload.exp : undefined;
   const checks = [
-    { text: `lib/rsa.ts verifies the ${alg} signature with the certificate's public key`, ok: ours },
+    { text: `lib/crypto/rsa verifies the ${alg} signature with the certificate's public key`, ok: ours },
     { text: `node:crypto verifies it independently${alg === "PS256" ? " (PSS, salt length 32)" : ""}`, ok: theirs },
     { text: `${thumbprintHeader} in the header is the ${thumbprintHeader === "x5t" ? "SHA-1" : "SHA-256"} of cert.cer (node:crypto createHash)`, ok: decoded.header[thumbprintHeader] === expected },
     { text: `valid now: nbf ≤ now < exp`, ok: (nbf === undefined || nbf <= now) && (exp === undefined || now < exp) },

@@ -4,9 +4,9 @@
  * --live the real login.microsoftonline.com does.
  */
 import { KitError } from "../lib/errors.ts";
-import { decodeJws, type JsonObject } from "../lib/jwt.ts";
-import { CLIENT_ASSERTION_TYPE } from "../lib/assertion.ts";
-import { DEMO_CLIENT_ID } from "../lib/demo.ts";
+import { decodeJws, type JsonObject } from "../lib/crypto/jws.ts";
+import { CLIENT_ASSERTION_TYPE } from "../lib/entra/assertion.ts";
+import { DEMO_CLIENT_ID } from "../lib/entra/demo.ts";
 import { catalogEntriesFor, type CatalogEntry } from "../mock-aad/index.ts";
 import { assemblyStep } from "./06-assembly.ts";
 import { headerPayloadStep } from "./03-header-payload.ts";

@@ -3,8 +3,8 @@
  * to Microsoft Graph (default) or Azure Digital Twins (--api adt), offline through the mock or --live.
  */
 import { KitError } from "../lib/errors.ts";
-import { decodeJws, type JsonObject } from "../lib/jwt.ts";
-import { DEMO_TENANT_ID } from "../lib/demo.ts";
+import { decodeJws, type JsonObject } from "../lib/crypto/jws.ts";
+import { DEMO_TENANT_ID } from "../lib/entra/demo.ts";
 import type { Context } from "./context.ts";
 import { startOfflineEntra } from "./offline-entra.ts";
 import { APIS, tokenRequestStep, type ApiName } from "./07-token-request.ts";

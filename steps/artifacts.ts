@@ -1,6 +1,6 @@
 /** Reading the workspace's certificate, with a clear sentence when the file was damaged or replaced. */
 import { KitError } from "../lib/errors.ts";
-import { parseCertificate, type CertificateInfo } from "../lib/x509.ts";
+import { parseCertificate, type CertificateInfo } from "../lib/formats/x509/index.ts";
 import type { Context } from "./context.ts";
 
 export function readWorkspaceCertificate(ctx: Context): CertificateInfo {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { utf8Encode } from "../lib/bytes.ts";
-import { sha256 } from "../lib/sha256.ts";
+import { sha256 } from "../lib/crypto/sha256.ts";
 
 /** 2026-01-15 09:00:00 UTC, the workshop's fixed "now". */
 export const FIXED_NOW = new Date(Date.UTC(2026, 0, 15, 9, 0, 0));

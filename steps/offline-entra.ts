@@ -6,9 +6,9 @@
  */
 import { createPrivateKey, sign as nodeSign } from "node:crypto";
 import { setupServer } from "msw/node";
-import { uuidV4 } from "../lib/assertion.ts";
-import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../lib/rsa-keys.ts";
-import { buildSelfSignedCertificate, randomSerialNumber } from "../lib/x509.ts";
+import { uuidV4 } from "../lib/entra/assertion.ts";
+import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../lib/formats/keys/index.ts";
+import { buildSelfSignedCertificate, randomSerialNumber } from "../lib/formats/x509/index.ts";
 import { createMockAad, createSigningKey, defaultRegistry, mockAadHandlers, type MockAad, type SigningKey } from "../mock-aad/index.ts";
 import type { Context } from "./context.ts";
 import { demoMockSigningKeyPem } from "./fixed.ts";

@@ -1,5 +1,5 @@
-/** Prints an annotated DER tree (lib/asn1-tree.ts): offset, nesting, field name, type, value. */
-import type { Asn1Node } from "../lib/asn1-tree.ts";
+/** Prints an annotated DER tree (lib/formats/asn1-tree): offset, nesting, field name, type, value. */
+import type { Asn1Node } from "../lib/formats/asn1-tree/index.ts";
 import type { Ui } from "./ui.ts";
 
 const VALUE_WIDTH = 64;

@@ -1,11 +1,11 @@
 /**
  * The AADSTS table of WORKSHOP.md's troubleshooting chapter, generated from the same catalog the
- * mock answers with (lib/aadsts-catalog.ts), the doctor's ranking of causes (lib/doctor) and the lab's
+ * mock answers with (lib/entra/aadsts-catalog.ts), the doctor's ranking of causes (lib/entra/doctor) and the lab's
  * scenarios (steps/lab), so that the guide cannot drift from the program: `npm run docs:update`
  * writes it, a test compares.
  */
-import { CAUSES, likelyCausesFor, type CauseId } from "../lib/doctor/index.ts";
-import { CATALOG, type CatalogEntry } from "../lib/aadsts-catalog.ts";
+import { CAUSES, likelyCausesFor, type CauseId } from "../lib/entra/doctor/index.ts";
+import { CATALOG, type CatalogEntry } from "../lib/entra/aadsts-catalog.ts";
 import { SCENARIOS } from "./lab/scenarios.ts";
 
 /** The entries a client can meet (the mock's own failure, 50000, is left out). */

@@ -2,7 +2,7 @@
  * `npm run doctor -- <assertion | FILE> [--cert FILE] [--password P] [--client-id ID] [--tenant ID] [--json]`
  *
  * Reads a client assertion (a JWT, a file holding one, a form body or a curl command line) or a
- * pasted Entra error, from the argument or from stdin, and prints lib/doctor's diagnosis (the files a
+ * pasted Entra error, from the argument or from stdin, and prints lib/entra/doctor's diagnosis (the files a
  * curl command line sends with @file are read here, from the current folder). Offline:
  * nothing here opens a connection. Exit code 0 when Entra would accept the assertion, 1 when it
  * would not (or for a user mistake, or a pasted error), 2 for a bug in the kit.
@@ -11,12 +11,12 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { checkClientId, checkTenant } from "../../lib/assertion.ts";
-import { diagnose, MAX_INPUT_CHARS, readInput, type Diagnosis } from "../../lib/doctor/index.ts";
+import { checkClientId, checkTenant } from "../../lib/entra/assertion.ts";
+import { diagnose, MAX_INPUT_CHARS, readInput, type Diagnosis } from "../../lib/entra/doctor/index.ts";
 import { KitError } from "../../lib/errors.ts";
-import { pemDecode } from "../../lib/pem.ts";
-import { readPfx } from "../../lib/pkcs12.ts";
-import { parseCertificate } from "../../lib/x509.ts";
+import { pemDecode } from "../../lib/formats/pem.ts";
+import { readPfx } from "../../lib/formats/pkcs12/index.ts";
+import { parseCertificate } from "../../lib/formats/x509/index.ts";
 import { reportError } from "../cli-support.ts";
 import { Ui } from "../ui.ts";
 import { renderDiagnosis } from "./render.ts";
@@ -237,7 +237,7 @@ async function readStdin(stdin: AsyncIterable<Uint8Array | string>, idleMs: numb
  * The files a curl command line in the input reads (--data-urlencode client_assertion@assertion.jwt,
  * -d @body.txt, --data-binary @body.txt): read here, relative to the current folder, at most
  * MAX_INPUT_BYTES each, as bytes decoded the way the server decodes the form (UTF-8, a byte-order
- * mark kept), for lib/doctor to put where curl puts them (it knows how curl sends each). A file that
+ * mark kept), for lib/entra/doctor to put where curl puts them (it knows how curl sends each). A file that
  * cannot be read stops the doctor: without it, it would judge a form that lacks that field.
  */
 function readCurlFiles(input: AssertionInput): Record<string, string> | undefined {

@@ -4,8 +4,8 @@
  * thumbprints side by side, the times, and the decoded header and payload. Colours as everywhere in
  * the kit (steps/ui.ts): header red, payload magenta, signature cyan, pass green, fail red, warn yellow.
  */
-import { CATALOG } from "../../lib/aadsts-catalog.ts";
-import type { Cause, Check, Diagnosis, ThumbprintRow } from "../../lib/doctor/index.ts";
+import { CATALOG } from "../../lib/entra/aadsts-catalog.ts";
+import type { Cause, Check, Diagnosis, ThumbprintRow } from "../../lib/entra/doctor/index.ts";
 import type { Role, Ui } from "../ui.ts";
 
 const FOUND_FROM: Record<string, string> = {

@@ -3,9 +3,9 @@
  * code (assertion.ts for the header and claims, jwt.ts for the segments and the signing input,
  * rsa.ts through jwt.ts for the signature), with hooks where a scenario puts its mistake.
  */
-import { assertionClaims, assertionHeader, CLIENT_ASSERTION_TYPE, tokenEndpoint, type AssertionClaims } from "../../lib/assertion.ts";
-import { assembleJws, encodeSegment, jwsSigningInput, signJws, type JoseHeader, type JsonObject, type JwsAlgorithm } from "../../lib/jwt.ts";
-import type { RsaPrivateKey } from "../../lib/rsa.ts";
+import { assertionClaims, assertionHeader, CLIENT_ASSERTION_TYPE, tokenEndpoint, type AssertionClaims } from "../../lib/entra/assertion.ts";
+import { assembleJws, encodeSegment, jwsSigningInput, signJws, type JoseHeader, type JsonObject, type JwsAlgorithm } from "../../lib/crypto/jws.ts";
+import type { RsaPrivateKey } from "../../lib/crypto/rsa/index.ts";
 import type { LabCertificate, LabContext } from "./context.ts";
 import type { LabRequest } from "./scenario.ts";
 

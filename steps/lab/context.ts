@@ -6,12 +6,12 @@
  * mock's published signing key, and "random" values derived from labels (fixed.ts's fixedBytes).
  */
 import { sign as nodeSign, createPrivateKey } from "node:crypto";
-import { uuidV4 } from "../../lib/assertion.ts";
-import { DEMO_CLIENT_ID, DEMO_SUBJECT, DEMO_TENANT_ID } from "../../lib/demo.ts";
-import { rsassaPkcs1v15Sign, type RsaPrivateKey } from "../../lib/rsa.ts";
-import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../../lib/rsa-keys.ts";
-import { SHA256 } from "../../lib/sha256.ts";
-import { buildSelfSignedCertificate, parseCertificate, randomSerialNumber, type CertificateInfo } from "../../lib/x509.ts";
+import { uuidV4 } from "../../lib/entra/assertion.ts";
+import { DEMO_CLIENT_ID, DEMO_SUBJECT, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
+import { rsassaPkcs1v15Sign, type RsaPrivateKey } from "../../lib/crypto/rsa/index.ts";
+import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../../lib/formats/keys/index.ts";
+import { SHA256 } from "../../lib/crypto/sha256.ts";
+import { buildSelfSignedCertificate, parseCertificate, randomSerialNumber, type CertificateInfo } from "../../lib/formats/x509/index.ts";
 import { SIGNING_CERTIFICATE_SUBJECT, type SigningKey } from "../../mock-aad/index.ts";
 import { demoKeyPem, demoMockSigningKeyPem, fixedBytes, FIXED_NOW } from "../fixed.ts";
 import { OTHER_KEY_PEM, SMALL_KEY_PEM } from "./throwaway-keys.ts";
@@ -99,7 +99,7 @@ async function buildContext(): Promise<LabContext> {
   };
 }
 
-/** A self-signed certificate made the way step 1 makes it: lib/x509.ts, signed by lib/rsa.ts. */
+/** A self-signed certificate made the way step 1 makes it: lib/formats/x509, signed by lib/crypto/rsa. */
 async function certificate(key: RsaPrivateKey, subject: string, notBefore: Date, notAfter: Date, serialLabel: string): Promise<LabCertificate> {
   const built = await buildSelfSignedCertificate({
     subject,

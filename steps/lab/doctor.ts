@@ -1,8 +1,8 @@
 /**
- * The lab's one door to the doctor (lib/doctor): what it is shown (the request as a user would
+ * The lab's one door to the doctor (lib/entra/doctor): what it is shown (the request as a user would
  * paste it, with the app's certificate, or Entra's answer) and what the lab keeps of its diagnosis.
  */
-import { diagnose, type Cause, type Check } from "../../lib/doctor/index.ts";
+import { diagnose, type Cause, type Check } from "../../lib/entra/doctor/index.ts";
 import { formBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";
 import type { EntraAnswer } from "./entra.ts";

@@ -5,7 +5,7 @@
  * A token that comes back is checked against the mock's published key set, with node:crypto too.
  */
 import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
-import { uuidV4 } from "../../lib/assertion.ts";
+import { uuidV4 } from "../../lib/entra/assertion.ts";
 import { createMockAad, defaultRegistry, findApplication, keyCredential, type KeyCredential, type MockAad } from "../../mock-aad/index.ts";
 import { formBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";

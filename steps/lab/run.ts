@@ -4,7 +4,7 @@
  * answer. Nothing here prints (render.ts does).
  */
 import { createHash } from "node:crypto";
-import { windowsThumbprint } from "../../lib/x509.ts";
+import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
 import type { KeyCredential } from "../../mock-aad/index.ts";
 import type { LabContext } from "./context.ts";
 import { askDoctor, type DoctorFinding } from "./doctor.ts";

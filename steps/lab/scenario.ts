@@ -35,7 +35,7 @@ export interface FixText {
 }
 
 export interface Scenario {
-  /** Also the id of the doctor's cause it reproduces (lib/doctor/causes.ts). */
+  /** Also the id of the doctor's cause it reproduces (lib/entra/doctor/causes.ts). */
   name: string;
   /** One line, for --list. */
   title: string;

@@ -5,7 +5,7 @@
  * warned about by the doctor: a year-long lifetime, the v1 audience, an audience in other case,
  * no jti.
  */
-import { tokenEndpoint } from "../../lib/assertion.ts";
+import { tokenEndpoint } from "../../lib/entra/assertion.ts";
 import { DEMO_SERVICE_PRINCIPAL_ID } from "../../mock-aad/index.ts";
 import { goodRequest } from "./build-request.ts";
 import { OTHER_CLIENT_ID, OTHER_TENANT_ID } from "./context.ts";

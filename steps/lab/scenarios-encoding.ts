@@ -2,7 +2,7 @@
  * Lab scenarios where the claims are right and their bytes are not: a byte-order mark, UTF-16
  * instead of UTF-8, standard base64 instead of base64url, a JWT broken by a line break.
  */
-import { base64Encode, base64urlEncode } from "../../lib/base64url.ts";
+import { base64Encode, base64urlEncode } from "../../lib/crypto/base64url.ts";
 import { concatBytes, utf8Encode } from "../../lib/bytes.ts";
 import { clientAssertion, goodRequest, tokenRequest } from "./build-request.ts";
 import type { Scenario } from "./scenario.ts";

@@ -3,7 +3,7 @@
  * tenant in the URL, the client ID, and the assertion sent in the wrong form field.
  */
 import { DEMO_APP_OBJECT_ID } from "../../mock-aad/index.ts";
-import { tokenEndpoint } from "../../lib/assertion.ts";
+import { tokenEndpoint } from "../../lib/entra/assertion.ts";
 import { clientAssertion, goodRequest, GRAPH_DEFAULT_SCOPE, tokenRequest } from "./build-request.ts";
 import { OTHER_TENANT_ID } from "./context.ts";
 import type { Scenario } from "./scenario.ts";

@@ -3,10 +3,10 @@
  * key, another padding or salt than the header says, other bytes than the ones sent, no signature
  * at all, or an algorithm Entra does not take for a certificate.
  */
-import { base64urlEncode } from "../../lib/base64url.ts";
+import { base64urlEncode } from "../../lib/crypto/base64url.ts";
 import { concatBytes, utf8Encode } from "../../lib/bytes.ts";
-import { rsassaPkcs1v15Sign, rsassaPssSign } from "../../lib/rsa.ts";
-import { SHA256 } from "../../lib/sha256.ts";
+import { rsassaPkcs1v15Sign, rsassaPssSign } from "../../lib/crypto/rsa/index.ts";
+import { SHA256 } from "../../lib/crypto/sha256.ts";
 import { goodRequest, tokenRequest, unsecuredAssertion } from "./build-request.ts";
 import type { Scenario } from "./scenario.ts";
 

@@ -2,9 +2,9 @@
  * Lab scenarios where the header's thumbprint (x5t) does not name the registered certificate the
  * way Entra reads it: the hex text instead of the bytes, standard base64, another certificate.
  */
-import { base64Encode, base64urlEncode } from "../../lib/base64url.ts";
+import { base64Encode, base64urlEncode } from "../../lib/crypto/base64url.ts";
 import { utf8Encode } from "../../lib/bytes.ts";
-import { windowsThumbprint } from "../../lib/x509.ts";
+import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
 import { keyCredential } from "../../mock-aad/index.ts";
 import { goodRequest } from "./build-request.ts";
 import type { Scenario } from "./scenario.ts";

@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
-import { diagnose } from "../../lib/doctor/index.ts";
+import { diagnose } from "../../lib/entra/doctor/index.ts";
 import { b64url, build, certFor, DEMO_CLIENT_ID, DEMO_TENANT_ID, form, mockAnswer, NOW, NOW_S, rsaKeys, V1_AUD, V2_AUD, type TestCert } from "./helpers.ts";
 
 let cert: TestCert;

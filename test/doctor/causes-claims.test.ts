@@ -5,8 +5,8 @@
  * jti-missing, exp-milliseconds alone): the mock accepts, and the doctor predicts success.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { diagnose } from "../../lib/doctor/index.ts";
-import { CLOCK_SKEW_SECONDS } from "../../lib/doctor/times.ts";
+import { diagnose } from "../../lib/entra/doctor/index.ts";
+import { CLOCK_SKEW_SECONDS } from "../../lib/entra/doctor/times.ts";
 import { DEFAULT_CLOCK_SKEW_SECONDS } from "../../mock-aad/index.ts";
 import { b64url, build, causeIds, certFor, claims, DEMO_CLIENT_ID, DEMO_TENANT_ID, ENTRA, form, judge, NOW, NOW_S, OTHER_GUID, rsaKeys, V1_AUD, V2_AUD, type TestCert } from "./helpers.ts";
 
@@ -269,7 +269,7 @@ describe("form causes", () => {
 });
 
 it("every cause id the doctor can name has a title and a fix, and the lab scenarios are cause ids or the three extras", async () => {
-  const { CAUSES, LAB_SCENARIOS } = await import("../../lib/doctor/index.ts");
+  const { CAUSES, LAB_SCENARIOS } = await import("../../lib/entra/doctor/index.ts");
   for (const [id, spec] of Object.entries(CAUSES)) {
     expect(spec.title.length, id).toBeGreaterThan(10);
     expect(spec.fix.length, id).toBeGreaterThan(10);

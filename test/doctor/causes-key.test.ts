@@ -5,7 +5,7 @@
  */
 import { generateKeyPairSync } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildIssuedCertificate } from "../../mock-aad/local-ca.ts";
+import { buildIssuedCertificate } from "../../mock-aad/certificate-builder.ts";
 import { b64url, build, causeIds, certFor, facts, judge, rsaKeys, type TestCert } from "./helpers.ts";
 
 let cert: TestCert;
@@ -209,14 +209,14 @@ describe("certificate causes", () => {
 
 describe("without a certificate", () => {
   it("names the hex-text x5t and predicts 700027 all the same (no SHA-1 is 40 bytes)", async () => {
-    const { diagnose } = await import("../../lib/doctor/index.ts");
+    const { diagnose } = await import("../../lib/entra/doctor/index.ts");
     const d = diagnose({ text: build(cert, { header: { x5t: b64url(cert.sha1Hex) } }), now: new Date("2025-06-01T12:00:00Z") });
     expect(causeIds(d)).toEqual(["x5t-hex-text"]);
     expect(d.predicted?.aadsts).toBe(700027);
   });
 
   it("a good assertion is 'not verified': the key checks are skipped, nothing fails", async () => {
-    const { diagnose } = await import("../../lib/doctor/index.ts");
+    const { diagnose } = await import("../../lib/entra/doctor/index.ts");
     const d = diagnose({ text: build(cert), now: new Date("2025-06-01T12:00:00Z") });
     expect(d.verdict).toBe("not-verified");
     expect(d.causes).toEqual([]);

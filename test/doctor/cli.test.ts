@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { pemEncode } from "../../lib/pem.ts";
+import { pemEncode } from "../../lib/formats/pem.ts";
 import { b64url, build, certFor, cli, DEMO_CLIENT_ID, DEMO_TENANT_ID, form, OTHER_GUID, rsaKeys, type TestCert } from "./helpers.ts";
 
 let cert: TestCert;

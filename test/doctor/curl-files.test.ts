@@ -1,6 +1,6 @@
 /**
  * A curl command line that sends the assertion from a file: the doctor lists the file
- * (found.fileRefs), the CLI reads it (lib/doctor/ never touches files) and the doctor judges the
+ * (found.fileRefs), the CLI reads it (lib/entra/doctor/ never touches files) and the doctor judges the
  * form as curl sends it: --data-urlencode name@file URL-encodes the content WITH its trailing
  * newline (which Entra, and the mock, refuse as a malformed JWT, 50027); -d @file strips line
  * breaks; --data-binary @file keeps them; -d name=@file and --data name@file read no file at all.
@@ -13,7 +13,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { diagnose } from "../../lib/doctor/index.ts";
+import { diagnose } from "../../lib/entra/doctor/index.ts";
 import { createMockAad, createSigningKey, defaultRegistry } from "../../mock-aad/index.ts";
 import { build, certFor, cli, DEMO_CLIENT_ID, DEMO_TENANT_ID, ENTRA, form, JWT_BEARER, mockAnswer, NOW, rsaKeys, type TestCert } from "./helpers.ts";
 

@@ -4,8 +4,8 @@
  * collected in shared/research/entra-errors.md (the ids and thumbprints in them are made up).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { CATALOG } from "../../lib/aadsts-catalog.ts";
-import { diagnose, likelyCausesFor } from "../../lib/doctor/index.ts";
+import { CATALOG } from "../../lib/entra/aadsts-catalog.ts";
+import { diagnose, likelyCausesFor } from "../../lib/entra/doctor/index.ts";
 import { b64url, build, certFor, cli, DEMO_CLIENT_ID, form, mockAnswer, NOW, rsaKeys, type TestCert } from "./helpers.ts";
 
 const TRACE = "0d7c7f4e-1a2b-4c3d-9e8f-112233445566";
@@ -99,7 +99,7 @@ describe("pasted Entra errors", () => {
   });
 
   it("every ranking names catalog ids (or codes) and causes the doctor knows", async () => {
-    const { CAUSES } = await import("../../lib/doctor/index.ts");
+    const { CAUSES } = await import("../../lib/entra/doctor/index.ts");
     for (const key of ["700027-not-registered", "700027-bad-signature", "700027-key-expired", "700027-key-too-small", "700024", "700023", "700021", "50048", "50027", "5002738", "5002723", "5002730", "1002012", "7000216", "700016", "90002"]) {
       expect(CATALOG[key] ?? Object.values(CATALOG).find((e) => String(e.code) === key), key).toBeDefined();
       for (const id of likelyCausesFor(key)) expect(Object.keys(CAUSES), `${key} → ${id}`).toContain(id);

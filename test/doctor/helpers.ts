@@ -6,9 +6,9 @@
  */
 import { constants, createHash, createHmac, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { expect } from "vitest";
-import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
-import { diagnose, type Diagnosis } from "../../lib/doctor/index.ts";
-import { buildSelfSignedCertificate } from "../../lib/x509.ts";
+import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
+import { diagnose, type Diagnosis } from "../../lib/entra/doctor/index.ts";
+import { buildSelfSignedCertificate } from "../../lib/formats/x509/index.ts";
 import { createMockAad, createSigningKey, defaultRegistry, type SigningKey } from "../../mock-aad/index.ts";
 import { runDoctor, type DoctorIo } from "../../steps/doctor/cli.ts";
 
@@ -37,7 +37,7 @@ export function rsaKeys(bits = 2048): { privateKey: KeyObject; publicKey: KeyObj
   return generateKeyPairSync("rsa", { modulusLength: bits });
 }
 
-/** A self-signed certificate for a key pair (built by lib/x509.ts, signed through node:crypto). */
+/** A self-signed certificate for a key pair (built by lib/formats/x509, signed through node:crypto). */
 export async function certFor(keys: { privateKey: KeyObject; publicKey: KeyObject }, options: { notBefore?: Date; notAfter?: Date; serial?: number } = {}): Promise<TestCert> {
   const serial = options.serial ?? 1;
   const built = await buildSelfSignedCertificate({

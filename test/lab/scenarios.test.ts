@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
-import { CAUSE_IDS, LAB_SCENARIOS } from "../../lib/doctor/index.ts";
+import { CAUSE_IDS, LAB_SCENARIOS } from "../../lib/entra/doctor/index.ts";
 import { CATALOG, createMockAad } from "../../mock-aad/index.ts";
 import { toJsonValue } from "../../steps/json.ts";
 import { labContext, type LabContext } from "../../steps/lab/context.ts";

@@ -6,7 +6,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { CATALOG } from "../../mock-aad/catalog.ts";
-import { buildIssuedCertificate } from "../../mock-aad/local-ca.ts";
+import { buildIssuedCertificate } from "../../mock-aad/certificate-builder.ts";
 import { defaultRegistry } from "../../mock-aad/registry.ts";
 import {
   assertion,

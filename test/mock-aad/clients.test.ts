@@ -17,13 +17,13 @@ import { join } from "node:path";
 import { ConfidentialClientApplication, type INetworkModule, type NetworkRequestOptions, type NetworkResponse } from "@azure/msal-node";
 import { ClientCertificateCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
-import { pemEncode } from "../../lib/pem.ts";
-import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/x509.ts";
-import { snippets } from "../../mock-aad/startup-text.ts";
+import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
+import { pemEncode } from "../../lib/formats/pem.ts";
+import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/formats/x509/index.ts";
+import { snippets } from "../../mock-aad/server/startup-text.ts";
 import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
 import { createMockAad, defaultRegistry } from "../../mock-aad/index.ts";
-import { ensureLocalTls, type LocalTls } from "../../mock-aad/local-tls-store.ts";
+import { ensureLocalTls, type LocalTls } from "../../mock-aad/server/local-tls-store.ts";
 
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
 
@@ -35,7 +35,7 @@ interface ClientCert {
   sha256: string;
 }
 
-/** A throwaway client certificate (test-only key), self-signed with lib/x509.ts. */
+/** A throwaway client certificate (test-only key), self-signed with lib/formats/x509. */
 async function clientCertificate(subject: string): Promise<ClientCert> {
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const now = Date.now();

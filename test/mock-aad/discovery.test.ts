@@ -5,7 +5,7 @@
  */
 import { createHash, createPublicKey, verify, X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
-import { DEMO_TENANT_DOMAIN } from "../../lib/demo.ts";
+import { DEMO_TENANT_DOMAIN } from "../../lib/entra/demo.ts";
 import { assertion, DEMO_TENANT_ID, ENTRA, fields, makeCertificate, makeMock, registryWith, tokenRequest, type TestCertificate } from "./helpers.ts";
 
 let app: TestCertificate;

@@ -5,8 +5,8 @@
  */
 import { constants, createHash, generateKeyPairSync, sign, type KeyObject } from "node:crypto";
 import { expect } from "vitest";
-import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
-import { buildSelfSignedCertificate } from "../../lib/x509.ts";
+import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
+import { buildSelfSignedCertificate } from "../../lib/formats/x509/index.ts";
 import { createMockAad, type MockAad, type MockAadOptions } from "../../mock-aad/core.ts";
 import { defaultRegistry, keyCredential, type KeyCredentialOptions, type Registry } from "../../mock-aad/registry.ts";
 import { createSigningKey, type SigningKey } from "../../mock-aad/signing-key.ts";
@@ -28,7 +28,7 @@ export interface TestCertificate {
   sha256Hex: string;
 }
 
-/** A fresh RSA key with a self-signed certificate built by lib/x509.ts, signed through node:crypto. */
+/** A fresh RSA key with a self-signed certificate built by lib/formats/x509, signed through node:crypto. */
 export async function makeCertificate(bits = 2048, notBefore = new Date("2025-01-01T00:00:00Z"), notAfter = new Date("2027-01-01T00:00:00Z")): Promise<TestCertificate> {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
   const built = await buildSelfSignedCertificate({

@@ -9,22 +9,22 @@ import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
+import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
-import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/x509.ts";
-import { mockAadHelp, parseMockAadArgs } from "../../mock-aad/cli.ts";
-import { applyConfigFile, buildRegistry } from "../../mock-aad/config-file.ts";
-import { requestLine } from "../../mock-aad/startup-text.ts";
+import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/formats/x509/index.ts";
+import { mockAadHelp, parseMockAadArgs } from "../../mock-aad/server/cli.ts";
+import { applyConfigFile, buildRegistry } from "../../mock-aad/server/config-file.ts";
+import { requestLine } from "../../mock-aad/server/startup-text.ts";
 import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
 import { createMockAad, defaultRegistry, type RequestLogEntry } from "../../mock-aad/index.ts";
-import { ensureLocalTls, type LocalTls } from "../../mock-aad/local-tls-store.ts";
+import { ensureLocalTls, type LocalTls } from "../../mock-aad/server/local-tls-store.ts";
 import { Chalk } from "chalk";
 
 // ── helpers ──────────────────────────────────────────────────────────────────────────────────────
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
 
-/** A throwaway client certificate (test-only key), self-signed with lib/x509.ts. */
+/** A throwaway client certificate (test-only key), self-signed with lib/formats/x509. */
 async function clientCertificate(subject: string): Promise<{ der: Uint8Array; privateKey: KeyObject }> {
   const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const now = Date.now();
@@ -270,7 +270,7 @@ describe("npm run mock-aad options", () => {
 
 describe("npm run mock-aad as a program", () => {
   const tsx = join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
-  const cli = join(process.cwd(), "mock-aad", "cli.ts");
+  const cli = join(process.cwd(), "mock-aad", "server", "cli.ts");
 
   it("starts, prints the authority and NODE_EXTRA_CA_CERTS, logs requests, and stops cleanly on SIGTERM", async () => {
     const out = tempDir();

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect, createServer } from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseCertificate } from "../../lib/x509.ts";
-import { SERVER_LIFETIME_DAYS, ipBytes } from "../../mock-aad/local-ca.ts";
-import { ensureLocalTls } from "../../mock-aad/local-tls-store.ts";
+import { parseCertificate } from "../../lib/formats/x509/index.ts";
+import { SERVER_LIFETIME_DAYS, ipBytes } from "../../mock-aad/server/local-ca.ts";
+import { ensureLocalTls } from "../../mock-aad/server/local-tls-store.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 const dirs: string[] = [];

@@ -3,9 +3,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
-import { assertionClaims, assertionHeader } from "../../lib/assertion.ts";
-import { createJwt } from "../../lib/jwt.ts";
-import { rsaPrivateKeyFromPem } from "../../lib/rsa-keys.ts";
+import { assertionClaims, assertionHeader } from "../../lib/entra/assertion.ts";
+import { createJwt } from "../../lib/crypto/jws.ts";
+import { rsaPrivateKeyFromPem } from "../../lib/formats/keys/index.ts";
 import { DEMO_API_APP_ID, DEMO_SERVICE_PRINCIPAL_ID } from "../../mock-aad/registry.ts";
 import {
   assertion,

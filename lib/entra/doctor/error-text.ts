@@ -1,0 +1,269 @@
+/**
+ * A pasted Entra error, explained: the JSON body Entra sends (entra-errors.md "Error body"), or
+ * only its text with "AADSTSnnnnn". The code is looked up in the mock's catalog (meaning and fix),
+ * the ids to quote to support are taken out, and the likely causes are ranked: first by the code,
+ * then by what the text itself says (the thumbprint Entra quotes, the times it prints, the dates of
+ * the key it found).
+ */
+import { CATALOG, catalogEntriesFor, type CatalogEntry } from "../aadsts-catalog.ts";
+import { fromHex } from "../../bytes.ts";
+import { windowsThumbprint } from "../../formats/x509/index.ts";
+import { base64urlEncode } from "../../crypto/base64url.ts";
+import { cause, isLabScenario, type CauseId } from "./causes.ts";
+import type { CertFacts } from "./thumbprints.ts";
+import { durationText, localText, relativeText, utcText } from "./times.ts";
+import type { Cause, DiagnosisError } from "./types.ts";
+
+/** The causes behind each answer, most likely first (by catalog id, or by code when the catalog has none). */
+const LIKELY: Readonly<Record<string, CauseId[]>> = {
+  "700027-not-registered": ["cert-not-uploaded", "x5t-hex-text", "x5t-other-certificate", "sha256-in-x5t", "sha1-in-x5t-s256", "wrong-tenant"],
+  "700027-bad-signature": ["key-mismatch", "signature-over-other-input", "ps256-with-pkcs1-signature", "rs256-with-pss-signature", "pss-salt-length"],
+  "700027-key-expired": ["cert-expired", "cert-not-yet-valid"],
+  "700027-key-too-small": ["rsa-under-2048"],
+  "700027": ["cert-not-uploaded", "x5t-hex-text", "key-mismatch", "x5t-other-certificate", "cert-expired", "ps256-with-pkcs1-signature"],
+  "700024": ["expired", "nbf-milliseconds", "not-yet-valid", "exp-missing"],
+  "700023": ["aud-other-tenant", "aud-graph-resource", "aud-trailing-slash", "aud-common", "aud-not-token-endpoint"],
+  "700021": ["iss-client-id-mismatch"],
+  "50048": ["iss-sub-mismatch"],
+  "50027": ["segment-standard-base64", "x5t-standard-base64", "x5t-padded", "json-bom", "json-not-utf8", "alg-none", "malformed-jwt"],
+  "5002738": ["alg-unsupported", "alg-none"],
+  "5002723": ["no-thumbprint"],
+  "5002730": ["ec-key", "key-not-rsa"],
+  "90014": ["claim-missing", "form-field"],
+  "1002012": ["scope-without-default"],
+  "70011": ["scope-without-default", "form-field"],
+  "7000216": ["jwt-as-scope", "form-field"],
+  "7000218": ["jwt-as-scope", "form-field"],
+  "900144": ["form-field"],
+  "90011": ["form-field"],
+  "70003": ["form-field"],
+  "700016": ["unknown-client-id", "wrong-tenant"],
+  "90002": ["wrong-tenant"],
+  "90002-discovery": ["wrong-tenant"],
+  "9001023": ["wrong-tenant"],
+  "900023": ["wrong-tenant"],
+  // Older service: the hex-text x5t was answered with 50012 (AzureAD/azure-activedirectory-library-for-dotnet #309).
+  "50012": ["x5t-hex-text", "key-mismatch"],
+};
+
+export interface ExplainedError {
+  error: DiagnosisError;
+  causes: Cause[];
+  notes: string[];
+}
+
+interface ParsedError {
+  code: number;
+  description: string;
+  error?: string;
+  traceId?: string;
+  correlationId?: string;
+  timestamp?: string;
+}
+
+/** Reads the code, the text and the support ids out of a JSON body or loose text; undefined without a code. */
+export function parseEntraError(text: string): ParsedError | undefined {
+  let body: Record<string, unknown> | undefined;
+  const start = text.indexOf("{");
+  const end = text.lastIndexOf("}");
+  if (start >= 0 && end > start) {
+    try {
+      const value: unknown = JSON.parse(text.slice(start, end + 1));
+      if (value && typeof value === "object" && !Array.isArray(value)) body = value as Record<string, unknown>;
+    } catch {
+      // loose text
+    }
+  }
+  const description = typeof body?.error_description === "string" ? body.error_description : text;
+  const fromCodes = Array.isArray(body?.error_codes) && typeof body.error_codes[0] === "number" ? (body.error_codes[0] as number) : undefined;
+  const fromText = /AADSTS(\d+)/i.exec(description)?.[1] ?? /AADSTS(\d+)/i.exec(text)?.[1];
+  const code = fromCodes ?? (fromText ? Number(fromText) : undefined);
+  if (code === undefined) return undefined;
+  const guid = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
+  const out: ParsedError = { code, description: cleanDescription(description, code) };
+  const str = (name: string) => (typeof body?.[name] === "string" ? (body[name] as string) : undefined);
+  if (str("error")) out.error = str("error")!;
+  const traceId = str("trace_id") ?? new RegExp(`Trace ID:\\s*${guid}`, "i").exec(text)?.[1];
+  const correlationId = str("correlation_id") ?? new RegExp(`Correlation ID:\\s*${guid}`, "i").exec(text)?.[1];
+  const timestamp = str("timestamp") ?? /Timestamp:\s*(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?Z?)/i.exec(text)?.[1];
+  if (traceId) out.traceId = traceId;
+  if (correlationId) out.correlationId = correlationId;
+  if (timestamp) out.timestamp = timestamp;
+  return out;
+}
+
+/** The description without "AADSTSnnn: " in front and the Trace ID / Correlation ID / Timestamp trailer. */
+function cleanDescription(description: string, code: number): string {
+  let d = description.replace(/\\r\\n|\r\n|\r|\n/g, " ");
+  const at = d.search(/\s*Trace ID:/i);
+  if (at >= 0) d = d.slice(0, at);
+  d = d.replace(new RegExp(`^.*?AADSTS${code}:\\s*`, "i"), "");
+  return d.trim();
+}
+
+/** Which catalog entry a text is: for codes with several texts, the reason decides. */
+export function matchCatalogEntry(code: number, description: string, error?: string): CatalogEntry | undefined {
+  const entries = catalogEntriesFor(code);
+  if (entries.length <= 1) return entries[0];
+  if (code === 700027) {
+    const id = /key was not found|not registered on application/i.test(description)
+      ? "700027-not-registered"
+      : /key used is expired/i.test(description)
+        ? "700027-key-expired"
+        : /RSA key size|minimum required/i.test(description)
+          ? "700027-key-too-small"
+          : /did not match the expected signature|verify the signature failed|signature validation/i.test(description)
+            ? "700027-bad-signature"
+            : undefined;
+    return id ? CATALOG[id] : undefined;
+  }
+  if (error) {
+    const byError = entries.filter((e) => e.error === error);
+    if (byError.length === 1) return byError[0];
+  }
+  // The entry whose longest fixed piece of text appears in the description.
+  let best: { entry: CatalogEntry; score: number } | undefined;
+  for (const entry of entries) {
+    const score = Math.max(0, ...entry.template.split(/\{\w+\}/).map((p) => p.trim()).filter((p) => p.length >= 8 && description.includes(p)).map((p) => p.length));
+    if (score > 0 && (!best || score > best.score)) best = { entry, score };
+  }
+  return best?.entry ?? entries[0];
+}
+
+export function explainEntraError(text: string, options: { cert?: CertFacts; clientId?: string; tenant?: string; now: Date }): ExplainedError | undefined {
+  const parsed = parseEntraError(text);
+  if (!parsed) return undefined;
+  const notes: string[] = [];
+  const entry = matchCatalogEntry(parsed.code, parsed.description, parsed.error);
+  const key = entry?.id ?? String(parsed.code);
+  const ranking: CauseId[] = [...(LIKELY[key] ?? LIKELY[String(parsed.code)] ?? [])];
+  const evidence = new Map<CauseId, [string, string][]>();
+  const details = new Map<CauseId, string>();
+  const promote = (id: CauseId, detail: string, rows: [string, string][] = []) => {
+    const at = ranking.indexOf(id);
+    if (at >= 0) ranking.splice(at, 1);
+    ranking.unshift(id);
+    details.set(id, detail);
+    evidence.set(id, rows);
+  };
+
+  // The thumbprint Entra quotes (700027, "Thumbprint of key used by client: '…'").
+  const quoted = /Thumbprint of key used by client:\s*'([0-9A-Fa-f]*)'/i.exec(parsed.description)?.[1];
+  if (quoted) explainQuotedThumbprint(quoted.toUpperCase(), options.cert, promote, notes);
+
+  if (parsed.code === 700024) explainTimes(parsed, promote);
+  if (entry?.id === "700027-key-expired") explainKeyDates(parsed, options.now, promote);
+  if (parsed.code === 700016) {
+    const app = /identifier '([^']+)'/i.exec(parsed.description)?.[1];
+    const directory = /directory '([^']+)'/i.exec(parsed.description)?.[1];
+    const rows: [string, string][] = [];
+    if (app) rows.push(["client id sent", app]);
+    if (directory) rows.push(["tenant", directory]);
+    if (options.clientId && app && options.clientId.toLowerCase() !== app.toLowerCase()) rows.push(["--client-id", `${options.clientId} (differs from the one sent)`]);
+    if (rows.length) promote("unknown-client-id", `No app with client id ${app ?? "?"} is registered in ${directory ?? "that tenant"}: a typo, the object ID instead of the client ID, or the app lives in another tenant.`, rows);
+  }
+  if (!entry) notes.push(`AADSTS${parsed.code} is not in the kit's catalog; https://login.microsoftonline.com/error?code=${parsed.code} explains it.`);
+
+  const causes = ranking.map((id) =>
+    cause(id, details.get(id) ?? `A usual reason for AADSTS${parsed.code}${entry ? ` (${entry.id})` : ""}.`, evidence.get(id) ?? [], { aadsts: parsed.code, ...(entry ? { catalogId: entry.id } : {}), severity: "error" }),
+  );
+  const error: DiagnosisError = {
+    code: parsed.code,
+    meaning: entry?.meaning ?? "The kit's catalog does not have this code.",
+    fix: entry?.fix ?? `Look it up: https://login.microsoftonline.com/error?code=${parsed.code}`,
+    likelyCauses: ranking,
+    labScenarios: ranking.filter(isLabScenario),
+    description: parsed.description,
+  };
+  if (entry) error.catalogId = entry.id;
+  if (parsed.correlationId) error.correlationId = parsed.correlationId;
+  if (parsed.traceId) error.traceId = parsed.traceId;
+  if (parsed.timestamp) error.timestamp = parsed.timestamp;
+  if (parsed.error) error.error = parsed.error;
+  return { error, causes, notes };
+}
+
+type Promote = (id: CauseId, detail: string, rows?: [string, string][]) => void;
+
+/**
+ * What the quoted thumbprint is. Entra prints the bytes it decoded from the header as hex: 40 digits
+ * for a SHA-1, 64 for a SHA-256, and 80 (or 128) when x5t held base64url of the hex TEXT, whose
+ * bytes are ASCII digits: '3834…' is "84…".
+ */
+function explainQuotedThumbprint(quoted: string, cert: CertFacts | undefined, promote: Promote, notes: string[]): void {
+  const rows: [string, string][] = [["Entra quotes", quoted]];
+  const certRows = (which: "sha1" | "sha256"): [string, string][] =>
+    cert ? [[`your certificate's ${which === "sha1" ? "SHA-1" : "SHA-256"}`, windowsThumbprint(which === "sha1" ? cert.sha1 : cert.sha256)], [`its ${which === "sha1" ? "x5t" : "x5t#S256"}`, base64urlEncode(which === "sha1" ? cert.sha1 : cert.sha256)]] : [];
+  if (quoted.length % 2 === 0 && quoted.length > 0) {
+    const bytes = fromHex(quoted);
+    const text = bytes.every((b) => b >= 0x20 && b < 0x7f) ? new TextDecoder().decode(bytes) : undefined;
+    if (text && /^(?:[0-9A-Fa-f]{40}|[0-9A-Fa-f]{64})$/.test(text)) {
+      const sameAsCert = cert && (text.toUpperCase() === windowsThumbprint(cert.sha1) || text.toUpperCase() === windowsThumbprint(cert.sha256));
+      promote(
+        "x5t-hex-text",
+        `The quoted thumbprint is ${quoted.length} hex digits: its bytes are the ASCII text "${text.slice(0, 16)}…", so the header carried base64url of the thumbprint's hex text${sameAsCert ? ", and that text is your certificate's thumbprint" : ""}.`,
+        [...rows, ["those bytes as text", text.toUpperCase()], ...certRows(text.length === 40 ? "sha1" : "sha256")],
+      );
+      return;
+    }
+  }
+  if (cert && (quoted === windowsThumbprint(cert.sha1) || quoted === windowsThumbprint(cert.sha256))) {
+    promote("cert-not-uploaded", "The quoted thumbprint is your certificate's: the header is right, but this certificate is not registered on the app (or the request goes to another app or tenant).", [...rows, ...certRows(quoted.length === 40 ? "sha1" : "sha256")]);
+    return;
+  }
+  if (cert && (quoted.length === 40 || quoted.length === 64)) {
+    promote("x5t-other-certificate", "The quoted thumbprint is not your certificate's: the assertion names another certificate.", [...rows, ...certRows(quoted.length === 40 ? "sha1" : "sha256")]);
+    return;
+  }
+  if (quoted.length === 64) notes.push("The quoted thumbprint is 64 hex digits, a SHA-256: the header used x5t#S256 (or put a SHA-256 in x5t).");
+  else if (quoted.length !== 40) notes.push(`The quoted thumbprint is ${quoted.length} hex digits (${quoted.length / 2} bytes), which is no SHA-1 (40) or SHA-256 (64): the header value was made wrongly.`);
+}
+
+/** "Current time: …, assertion valid from …, expiry time of assertion …" (700024). */
+function explainTimes(parsed: ParsedError, promote: Promote): void {
+  const m = /Current time:\s*(\S+?),\s*assertion valid from\s*(\S+?),\s*expiry time of assertion\s*(\S+?)\.?(?:\s|$)/i.exec(parsed.description);
+  if (!m) return;
+  const [now, from, until] = [m[1]!, m[2]!, m[3]!].map(dotNetDate);
+  if (now === undefined || from === undefined || until === undefined) return;
+  const rows: [string, string][] = [
+    ["current time", `${utcText(now)}  (${localText(now)})`],
+    ["valid from (nbf)", `${utcText(from)}  ${relativeText((from - now) / 1000)}`],
+    ["expires (exp)", `${utcText(until)}  ${relativeText((until - now) / 1000)}`],
+  ];
+  if (from > now) {
+    const far = new Date(from).getUTCFullYear() >= 3000;
+    if (far) promote("nbf-milliseconds", `The assertion is valid only from ${utcText(from)}: nbf was written in milliseconds and read as seconds.`, rows);
+    else promote("not-yet-valid", `nbf is ${durationText((from - now) / 1000)} after the current time: the signing machine's clock runs ahead of Entra's.`, rows);
+  } else if (until < now) {
+    if (new Date(until).getUTCFullYear() === 1970) promote("exp-missing", "The expiry reads 1970-01-01: the assertion has no exp (or exp is 0).", rows);
+    else promote("expired", `The assertion expired ${durationText((now - until) / 1000)} before the request${new Date(from).getUTCFullYear() === 1970 ? " (valid from 1970: it has no nbf, as MSAL Python sends it, which is fine)" : ""}: it is reused, or the clock of the signing machine is behind.`, rows);
+  }
+}
+
+/** "Found key 'Start=06/29/2021 21:13:15, End=06/29/2023 21:13:15'" against the error's time (700027 expired). */
+function explainKeyDates(parsed: ParsedError, fallbackNow: Date, promote: Promote): void {
+  const m = /Start=(\d\d)\/(\d\d)\/(\d{4}) (\d\d:\d\d:\d\d), End=(\d\d)\/(\d\d)\/(\d{4}) (\d\d:\d\d:\d\d)/.exec(parsed.description);
+  if (!m) return;
+  const start = Date.parse(`${m[3]}-${m[1]}-${m[2]}T${m[4]}Z`);
+  const end = Date.parse(`${m[7]}-${m[5]}-${m[6]}T${m[8]}Z`);
+  const at = parsed.timestamp ? Date.parse(parsed.timestamp.replace(" ", "T")) : fallbackNow.getTime();
+  const rows: [string, string][] = [
+    ["key valid from", utcText(start)],
+    ["key valid until", utcText(end)],
+    ["error time", utcText(at)],
+  ];
+  if (at > end) promote("cert-expired", `The registered certificate expired ${durationText((at - end) / 1000)} before the request.`, rows);
+  else if (at < start) promote("cert-not-yet-valid", `The registered certificate starts ${durationText((start - at) / 1000)} after the request.`, rows);
+}
+
+/** .NET round-trip text ("2025-08-29T05:47:32.1501147Z", up to 9999-12-31) as milliseconds. */
+function dotNetDate(text: string): number | undefined {
+  const ms = Date.parse(text.replace(/(\.\d{3})\d+/, "$1"));
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** For tests and the WORKSHOP table: the ranked causes of a catalog id (or code). */
+export function likelyCausesFor(catalogIdOrCode: string): CauseId[] {
+  return [...(LIKELY[catalogIdOrCode] ?? [])];
+}
+

@@ -1,0 +1,152 @@
+/**
+ * What `npm run mock-aad` prints: the ready-to-paste client snippets, the startup text and one line
+ * per request.
+ */
+import { createHash } from "node:crypto";
+import { isAbsolute, join, relative, resolve } from "node:path";
+import type { ChalkInstance } from "chalk";
+import type { RequestLogEntry } from "../index.ts";
+import type { RegistrySetup } from "./config-file.ts";
+import type { LocalTls } from "./local-tls-store.ts";
+
+/** The scope the snippets ask for. */
+export const SNIPPET_SCOPE = "https://graph.microsoft.com/.default";
+
+export interface SnippetInfo {
+  /** "https://127.0.0.1:8443" */
+  url: string;
+  tenant: string;
+  clientId: string;
+  /** Paths as the user types them (relative to the current folder when inside it). */
+  caPath: string;
+  caPathAbsolute: string;
+  certPemPath: string;
+  privateKeyPath: string;
+  assertionPath: string;
+  /** Upper-case hex SHA-256 and SHA-1 of the registered certificate, when there is one. */
+  thumbprintSha256?: string;
+  thumbprintSha1?: string;
+  /** SHA-1 of the local CA, as Windows' certificate store names it. */
+  caThumbprint?: string;
+}
+
+/** Ready-to-paste client code for the running server. */
+export function snippets(info: SnippetInfo): { msalNode: string; identity: string; curl: string; powershell: string } {
+  const host = new URL(info.url).host;
+  const authority = `${info.url}/${info.tenant}/`;
+  const tokenUrl = `${info.url}/${info.tenant}/oauth2/v2.0/token`;
+  const js = (p: string) => JSON.stringify(p.split("\\").join("/"));
+  const msalNode = `// token-msal.mjs (npm install @azure/msal-node), run with NODE_EXTRA_CA_CERTS set
+import { readFileSync } from "node:fs";
+import { ConfidentialClientApplication } from "@azure/msal-node";
+
+const app = new ConfidentialClientApplication({
+  auth: {
+    clientId: "${info.clientId}",
+    authority: "${authority}",
+    knownAuthorities: ["${host}"], // skips instance discovery at login.microsoftonline.com
+    clientCertificate: {
+      thumbprintSha256: "${info.thumbprintSha256 ?? "<SHA-256 thumbprint of your certificate, hex>"}",
+      privateKey: readFileSync(${js(info.privateKeyPath)}, "utf8"),
+    },
+  },
+});
+const result = await app.acquireTokenByClientCredential({ scopes: ["${SNIPPET_SCOPE}"] });
+console.log(result?.accessToken);
+`;
+  const identity = `// token-identity.mjs (npm install @azure/identity), run with NODE_EXTRA_CA_CERTS set
+import { readFileSync } from "node:fs";
+import { ClientCertificateCredential } from "@azure/identity";
+
+// One PEM text holding the certificate and its private key; or pass a path to such a file:
+// new ClientCertificateCredential(tenant, clientId, "app-cert-and-key.pem", options)
+const pem = readFileSync(${js(info.certPemPath)}, "utf8") + readFileSync(${js(info.privateKeyPath)}, "utf8");
+const credential = new ClientCertificateCredential("${info.tenant}", "${info.clientId}", { certificate: pem }, {
+  authorityHost: "${info.url}",
+  disableInstanceDiscovery: true,
+});
+const token = await credential.getToken("${SNIPPET_SCOPE}");
+console.log(token.token);
+`;
+  const curl = `# bash; the assertion comes from npm run step 6 and lasts 10 minutes
+curl -sS --cacert ${info.caPath} ${tokenUrl} \\
+  -d client_id=${info.clientId} \\
+  --data-urlencode scope=${SNIPPET_SCOPE} \\
+  -d grant_type=client_credentials \\
+  --data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer \\
+  -d client_assertion=$(cat ${info.assertionPath})
+`;
+  const winCa = info.caPath.split("/").join("\\");
+  const powershell = `# Windows, once: trust the mock's CA for your user (undo: Remove-Item Cert:\\CurrentUser\\Root\\${info.caThumbprint ?? "<CA thumbprint>"})
+Import-Certificate -FilePath ${winCa} -CertStoreLocation Cert:\\CurrentUser\\Root
+$body = @{
+  client_id             = "${info.clientId}"
+  scope                 = "${SNIPPET_SCOPE}"
+  grant_type            = "client_credentials"
+  client_assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+  client_assertion      = (Get-Content ${info.assertionPath.split("/").join("\\")} -Raw).Trim()
+}
+Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Body $body
+# PowerShell 7 on macOS/Linux: add -SkipCertificateCheck instead (only for this local mock)
+`;
+  return { msalNode, identity, curl, powershell };
+}
+
+export interface StartupInfo extends SnippetInfo {
+  tls: LocalTls;
+  setup: RegistrySetup;
+  out: string;
+}
+
+export function startupText(info: StartupInfo, c: ChalkInstance): string {
+  const lines: string[] = [];
+  const label = (text: string) => c.dim(text.padEnd(15));
+  lines.push("", `${c.bold("Mock Entra ID")} listening on ${c.cyan(info.url)}  ${c.dim("(Ctrl-C to stop)")}`, "");
+  lines.push(`  ${label("Authority")}${c.cyan(`${info.url}/${info.tenant}/`)}`);
+  lines.push(`  ${label("Token (v2)")}${info.url}/${info.tenant}/oauth2/v2.0/token`);
+  lines.push(`  ${label("Tenant")}${info.tenant}`);
+  lines.push(`  ${label("Client ID")}${info.clientId}`);
+  lines.push(`  ${label("Graph")}GET ${info.url}/graph/v1.0/users ${c.dim("(Bearer token for https://graph.microsoft.com)")}`);
+  lines.push(`  ${label("Digital Twins")}POST ${info.url}/adt/query?api-version=2023-10-31 ${c.dim("(token for https://digitaltwins.azure.net)")}`);
+  if (info.setup.noCertificate) {
+    lines.push(`  ${label("Certificate")}${c.yellow(`none registered: ${display(join(info.out, "cert.cer"))} does not exist yet.`)}`);
+    lines.push(`  ${label("")}${c.dim("Make one with")} npm run step 1 ${c.dim("and restart, or pass")} --cert FILE${c.dim(".")}`);
+  } else {
+    for (const cert of info.setup.certificates) {
+      const sha256 = createHash("sha256").update(cert.der).digest("hex").toUpperCase();
+      lines.push(`  ${label("Certificate")}${display(cert.file)} ${c.green("registered")} ${c.dim(`(SHA-256 ${sha256})`)}`);
+    }
+  }
+  const made = info.tls.created.ca ? c.yellow("new CA, made now") : info.tls.created.server ? "server certificate renewed" : "reused";
+  lines.push(`  ${label("TLS")}${info.caPath} ${c.dim(`(${made}; server certificate valid until ${info.tls.serverNotAfter.toISOString().slice(0, 10)})`)}`);
+  lines.push("", c.bold("Trust the local CA") + c.dim(" (Node reads it once at start: set it in the terminal that runs your client)"));
+  lines.push(`  ${label("bash")}export NODE_EXTRA_CA_CERTS="${info.caPathAbsolute}"`);
+  lines.push(`  ${label("PowerShell")}$env:NODE_EXTRA_CA_CERTS = "${info.caPathAbsolute}"`);
+  lines.push(`  ${label("")}${c.dim("Without it, msal-node and @azure/identity fail with endpoints_resolution_error.")}`);
+  const s = snippets(info);
+  const block = (title: string, text: string) => {
+    lines.push("", c.bold(title));
+    for (const line of text.trimEnd().split("\n")) lines.push(line === "" ? "" : `  ${line.startsWith("//") || line.startsWith("#") ? c.dim(line) : line}`);
+  };
+  block("msal-node", s.msalNode);
+  block("@azure/identity", s.identity);
+  block("curl", s.curl);
+  block("PowerShell", s.powershell);
+  lines.push("", c.bold("Requests"), "");
+  return lines.join("\n") + "\n";
+}
+
+/** One log line: time, method, path, status, AADSTS code. */
+export function requestLine(entry: RequestLogEntry, c: ChalkInstance, now = new Date()): string {
+  const time = now.toTimeString().slice(0, 8);
+  const status = entry.status < 400 ? c.green(String(entry.status)) : c.red(String(entry.status));
+  const code = entry.aadsts === undefined ? "" : `  ${c.red(`AADSTS${entry.aadsts}`)}`;
+  const detail = entry.detail === undefined ? "" : `  ${c.dim(entry.detail)}`;
+  return `  ${c.dim(time)}  ${entry.method.padEnd(4)} ${entry.path}  ${status}${code}${detail}\n`;
+}
+
+/** A path as the user types it: relative to the current folder when inside it, else absolute. */
+export function display(path: string): string {
+  const rel = relative(process.cwd(), resolve(path));
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : resolve(path);
+}
