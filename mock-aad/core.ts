@@ -28,7 +28,7 @@
  *   instead of an assertion (7000215) → the assertion (check-assertion.ts) → scope is one
  *   <resource>/.default (1002012, 70011) → resource exists (500011) → token.
  */
-import { ASSUMED_CLOCK_SKEW_SECONDS } from "../lib/entra/aadsts-catalog.ts";
+import { ASSUMED_CLOCK_SKEW_SECONDS, CLIENT_ASSERTION_TYPE } from "../lib/entra/protocol.ts";
 import { randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
@@ -41,7 +41,7 @@ import { handleDigitalTwins, handleGraph, type ResourceContext } from "./resourc
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
 
 /** RFC 7523 §2.2. */
-export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+export const JWT_BEARER = CLIENT_ASSERTION_TYPE;
 
 /**
  * Clock skew allowed around the assertion's nbf and exp: 300 s, inferred (Entra does not publish

@@ -202,11 +202,7 @@ export function workshopCertificates(dir: string): Uint8Array[] {
 
 // ── Looking things up ────────────────────────────────────────────────────────────────────────────
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(text: string): boolean {
-  return GUID.test(text);
-}
+export { isGuid } from "../lib/entra/protocol.ts";
 
 /** A tenant by GUID or domain, case-insensitively (MSAL lower-cases the tenant in the URL). */
 export function findTenant(registry: Registry, idOrDomain: string): Tenant | undefined {

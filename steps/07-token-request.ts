@@ -5,7 +5,7 @@
  */
 import { KitError } from "../lib/errors.ts";
 import { decodeJws, type JsonObject } from "../lib/crypto/jws.ts";
-import { CLIENT_ASSERTION_TYPE } from "../lib/entra/assertion.ts";
+import { formBody, tokenRequestFields } from "../lib/entra/token-request.ts";
 import { DEMO_CLIENT_ID } from "../lib/entra/demo.ts";
 import { catalogEntriesFor, type CatalogEntry } from "../mock-aad/index.ts";
 import { assemblyStep } from "./06-assembly.ts";
@@ -112,14 +112,8 @@ async function run(ctx: Context, o: OptionValues): Promise<TokenRequestResult> {
   const v1 = !endpoint[2];
   const scope = scopeFor(o);
   // RFC 6749 §4.4.2 and RFC 7521 §4.2, with Entra's v2 `scope` (v1 takes `resource` instead).
-  const fields: [string, string][] = [
-    ["client_id", String(claims.iss)],
-    v1 ? ["resource", scope.replace(/\/\.default$/, "")] : ["scope", scope],
-    ["grant_type", "client_credentials"],
-    ["client_assertion_type", CLIENT_ASSERTION_TYPE],
-    ["client_assertion", assertion],
-  ];
-  const body = new URLSearchParams(fields).toString();
+  const fields = tokenRequestFields({ clientId: String(claims.iss), scope, assertion, v1 });
+  const body = formBody(fields);
   const offline = live ? undefined : await startOfflineEntra(ctx);
   let response: Response;
   try {

@@ -404,8 +404,4 @@ export function describeError(id: string, params: Readonly<Record<string, string
   return `AADSTS${entry.code}: ${renderTemplate(entry.template, params)}`;
 }
 
-/**
- * The clock skew allowed around nbf and exp: 300 s. Inferred: Entra does not publish its tolerance;
- * five minutes is the usual allowance of Microsoft's token validators.
- */
-export const ASSUMED_CLOCK_SKEW_SECONDS = 300;
+export { ASSUMED_CLOCK_SKEW_SECONDS } from "./protocol.ts";

@@ -11,28 +11,14 @@ import type { JoseHeader, JwsAlgorithm } from "../crypto/jws.ts";
 import { SHA1 } from "../crypto/sha1.ts";
 import { SHA256 } from "../crypto/sha256.ts";
 
-export const ENTRA_AUTHORITY_HOST = "https://login.microsoftonline.com";
-/** RFC 7523 §2.2: the value of client_assertion_type for a JWT client assertion. */
-export const CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
-/** MSAL's lifetime for the assertion: exp = nbf + 600 s. Microsoft advises 5 to 10 minutes at most. */
-export const DEFAULT_LIFETIME_SECONDS = 600;
+import { DEFAULT_LIFETIME_SECONDS, isGuid, MULTI_TENANT_NAMES, tokenEndpoint, type EndpointVersion } from "./protocol.ts";
 
-export type EndpointVersion = "v1" | "v2";
-
-/** The token endpoint of a tenant: v2 `/{tenant}/oauth2/v2.0/token`, v1 `/{tenant}/oauth2/token`. */
-export function tokenEndpoint(tenant: string, version: EndpointVersion = "v2", authorityHost = ENTRA_AUTHORITY_HOST): string {
-  return `${authorityHost}/${tenant}/oauth2/${version === "v2" ? "v2.0/" : ""}token`;
-}
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isGuid(text: string): boolean {
-  return GUID.test(text);
-}
+export { CLIENT_ASSERTION_TYPE, DEFAULT_LIFETIME_SECONDS, ENTRA_AUTHORITY_HOST, isGuid, tokenEndpoint, type EndpointVersion } from "./protocol.ts";
 
 /** A tenant is a GUID or a DNS name (contoso.onmicrosoft.com); `common` and friends cannot sign an app in. */
 export function checkTenant(tenant: string): void {
   if (isGuid(tenant)) return;
-  if (/^(common|organizations|consumers)$/i.test(tenant))
+  if (MULTI_TENANT_NAMES.test(tenant))
     throw new KitError("TENANT_MULTI", `"${tenant}" is not a tenant: the client credentials flow needs your tenant's ID or domain.`, "Pass --tenant with the Directory (tenant) ID from the app's Overview page.");
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(tenant))
     throw new KitError("TENANT_FORMAT", `"${tenant}" is neither a GUID nor a domain name.`, "Pass --tenant with the Directory (tenant) ID, e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47, or a domain like contoso.onmicrosoft.com.");

@@ -3,9 +3,10 @@
  * code (assertion.ts for the header and claims, jwt.ts for the segments and the signing input,
  * rsa.ts through jwt.ts for the signature), with hooks where a scenario puts its mistake.
  */
-import { assertionClaims, assertionHeader, CLIENT_ASSERTION_TYPE, tokenEndpoint, type AssertionClaims } from "../../lib/entra/assertion.ts";
+import { assertionClaims, assertionHeader, tokenEndpoint, type AssertionClaims } from "../../lib/entra/assertion.ts";
 import { assembleJws, encodeSegment, jwsSigningInput, signJws, type JoseHeader, type JsonObject, type JwsAlgorithm } from "../../lib/crypto/jws.ts";
 import type { RsaPrivateKey } from "../../lib/crypto/rsa/index.ts";
+import { formBody, tokenRequestFields } from "../../lib/entra/token-request.ts";
 import type { LabCertificate, LabContext } from "./context.ts";
 import type { LabRequest } from "./scenario.ts";
 
@@ -72,18 +73,13 @@ export interface TokenRequestOptions {
 export function tokenRequest(ctx: LabContext, options: TokenRequestOptions): LabRequest {
   const url = tokenEndpoint(options.tenant ?? ctx.tenant, "v2");
   if (options.fields) return { url, fields: options.fields };
-  const fields: [string, string][] = [
-    ["client_id", options.clientId ?? ctx.clientId],
-    ["scope", options.scope ?? GRAPH_DEFAULT_SCOPE],
-    ["grant_type", "client_credentials"],
-  ];
-  if (options.assertion !== undefined) fields.push(["client_assertion_type", CLIENT_ASSERTION_TYPE], ["client_assertion", options.assertion]);
+  const fields = tokenRequestFields({ clientId: options.clientId ?? ctx.clientId, scope: options.scope ?? GRAPH_DEFAULT_SCOPE, ...(options.assertion === undefined ? {} : { assertion: options.assertion }) });
   return { url, fields };
 }
 
 /** The form body, application/x-www-form-urlencoded. */
-export function formBody(request: LabRequest): string {
-  return new URLSearchParams(request.fields).toString();
+export function requestBody(request: LabRequest): string {
+  return formBody(request.fields);
 }
 
 /** The usual request: a correct assertion, the demo app, Graph's /.default scope. */

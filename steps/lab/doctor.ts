@@ -3,7 +3,7 @@
  * paste it, with the app's certificate, or Entra's answer) and what the lab keeps of its diagnosis.
  */
 import { diagnose, type Cause, type Check } from "../../lib/entra/doctor/index.ts";
-import { formBody } from "./build-request.ts";
+import { requestBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";
 import type { EntraAnswer } from "./entra.ts";
 import type { Attempt } from "./scenario.ts";
@@ -39,7 +39,7 @@ function tenantOf(url: string): string | undefined {
  */
 export function askDoctor(ctx: LabContext, question: DoctorQuestion): DoctorFinding {
   const { attempt, input } = question;
-  const text = input === "answer" ? JSON.stringify(question.answer.body) : formBody(attempt.request);
+  const text = input === "answer" ? JSON.stringify(question.answer.body) : requestBody(attempt.request);
   const tenant = tenantOf(attempt.request.url);
   const diagnosis = diagnose({
     text,

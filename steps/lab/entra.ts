@@ -7,7 +7,7 @@
 import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
 import { uuidV4 } from "../../lib/entra/assertion.ts";
 import { createMockAad, defaultRegistry, findApplication, keyCredential, type KeyCredential, type MockAad } from "../../mock-aad/index.ts";
-import { formBody } from "./build-request.ts";
+import { requestBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";
 import type { Attempt } from "./scenario.ts";
 
@@ -53,7 +53,7 @@ export async function sendToEntra(ctx: LabContext, attempt: Attempt, label: stri
     new Request(attempt.request.url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: formBody(attempt.request),
+      body: requestBody(attempt.request),
     }),
   );
   const body = (await response.json()) as Record<string, unknown>;

@@ -5,7 +5,7 @@
  * to case (the mock's rule, check-assertion.ts audienceMatches). This file says which way an aud
  * that does not match is wrong.
  */
-import { ENTRA_AUTHORITY_HOST as ENTRA_ORIGIN } from "../assertion.ts";
+import { ENTRA_AUTHORITY_HOST as ENTRA_ORIGIN, GRAPH_APP_ID, GUID, MULTI_TENANT_NAMES } from "../protocol.ts";
 import type { CauseId } from "./causes.ts";
 
 export interface AudienceContext {
@@ -24,9 +24,7 @@ export interface AudienceFinding {
   partial: boolean;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const MULTI = /^(?:common|organizations|consumers)$/i;
-const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+const MULTI = MULTI_TENANT_NAMES;
 const TOKEN_PATH = /^\/([^/]+)\/oauth2\/(v2\.0\/)?token$/i;
 
 export function expectedAudience(tenant: string | undefined, version: "v1" | "v2" = "v2"): string {

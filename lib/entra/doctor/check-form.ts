@@ -3,9 +3,10 @@
  * 70003) → tenant in the URL (9001023) → client_id (900144) → scope (90014) → client_assertion
  * (7000216) → client_assertion_type (900144, 90011).
  */
+import { CLIENT_ASSERTION_TYPE } from "../protocol.ts";
 import { add, short, type CheckState, type Found1 } from "./check-state.ts";
 
-const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const JWT_BEARER = CLIENT_ASSERTION_TYPE;
 
 /** Checks the form fields, when the input was a form body or a curl command line. */
 export function checkForm(s: CheckState): void {

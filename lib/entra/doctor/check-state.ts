@@ -64,7 +64,7 @@ export interface AssertionState extends CheckState {
   key?: ThumbprintReading;
 }
 
-export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { GUID } from "../protocol.ts";
 
 /** The state before the first check: the tenant and client id to check against, and notes on them. */
 export function startRun(input: CheckRunInput): CheckState {

@@ -3,7 +3,7 @@
  * seconds ignored), read as Entra reads them (numbers, or numeric strings as MSAL.NET sends) and
  * shown in UTC and in the local time zone, with the distance from now.
  */
-import { ASSUMED_CLOCK_SKEW_SECONDS } from "../aadsts-catalog.ts";
+import { ASSUMED_CLOCK_SKEW_SECONDS } from "../protocol.ts";
 import type { TimeReading } from "./types.ts";
 
 /**
