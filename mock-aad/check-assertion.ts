@@ -15,21 +15,33 @@
  *   6. aud = this tenant's v1 or v2 token endpoint URL ................................ 700023
  *   7. now within [nbf − skew, exp + skew); nbf optional (1970), exp required (a missing
  *      exp reads as 1970, as Entra reports it); numbers or numeric strings; other types: 50027 700024
- *   8. which key: x5t#S256, else x5t, else the first x5c certificate's SHA-1, else kid
- *      (matched against the credential's keyId); none of them ....................... 5002723
- *      (a thumbprint that is not base64url, or an x5c that is not an array of standard
- *      base64 strings: 50027, inferred)
+ *   8. which key: x5t#S256, else x5t, else the first x5c certificate's SHA-1, else kid (a
+ *      base64url SHA-1 thumbprint, as MSAL.NET 4.7-4.9 sent it, or the credential's keyId);
+ *      no header of these at all .................................................. 5002723
+ *      a thumbprint header that is empty or undecodable, an x5c that holds no certificate, a kid
+ *      that names no key .............................................. 700027 key not found
  *   9. that key is registered on the app ................................... 700027 not registered
  *  10. now within the registration's start and end dates .................... 700027 key expired
  *  11. an RSA key (an EC certificate cannot make RS/PS signatures) .................. 5002730
- *  12. at least 2048 bits ..................................................... 700027 key too small
+ *  12. at least 2048 bits .............................................. 50032 (after 70002)
  *  13. the signature verifies: RS256/384/512 = RSASSA-PKCS1-v1_5, PS256 = RSASSA-PSS with
  *      SHA-256, MGF1-SHA-256 and a 32-byte salt (RFC 7518 §3.5; a PSS signature with another salt
  *      length fails; .NET's RSASignaturePadding.Pss also uses the hash length) .. 700027 bad signature
- * Not checked: jti (Entra's replay rules are not published), typ, iat, the assertion's lifetime
- * (the docs say Entra places no restriction on exp), x5c when a thumbprint is also present.
+ * Not checked: jti (three Microsoft libraries reuse their assertion, so Entra does not refuse a
+ * jti it has seen), typ, iat, the assertion's lifetime (the docs say Entra places no restriction on
+ * exp), x5c when a thumbprint is also present.
+ *
+ * Tolerated because Microsoft's own clients send them in production (evidence: what a Microsoft
+ * client sends and Entra accepts; the kit's research notes cite each library's source):
+ * - x5t / x5t#S256 in base64url WITH `=` padding (MSAL Python), or in standard base64 with `+ / =`
+ *   (msal4j 2019-2025, MSAL Go): the thumbprint is read in any of the three base64 forms;
+ * - x5c as one string instead of an array (MSAL.NET WithSendX5C), and x5c entries holding line
+ *   breaks (MSAL Python's PEM body);
+ * - a header with only kid = base64url SHA-1 thumbprint (MSAL.NET 4.7-4.9);
+ * - float exp/iat (MSAL Python), string nbf/exp (MSAL.NET), no nbf, no iat.
  */
 import { createHash, verify, X509Certificate, constants, type KeyObject } from "node:crypto";
+import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
 import type { Application, KeyCredential, Tenant } from "./registry.ts";
 
 export interface AssertionCheckInput {
@@ -47,7 +59,7 @@ export interface AssertionCheckInput {
 
 export type AssertionVerdict =
   | { ok: true; key: KeyCredential; alg: string; header: Record<string, unknown>; claims: Record<string, unknown> }
-  | { ok: false; id: string; params: Record<string, string | number> };
+  | { ok: false; id: CatalogId; params: Record<string, string | number> };
 
 /** Where the workshop builds aud for: the real authority host (the request's own origin is also accepted). */
 export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
@@ -115,8 +127,12 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
 
   // 8–9. Which key, and is it registered.
   const identified = identifyKey(header, input.application.keyCredentials);
-  if (identified === "bad") return fail("50027");
   if (identified === "none") return fail("5002723");
+  if (identified === "unreadable") {
+    // Entra quotes an empty thumbprint when the header had one it could not read, none for kid or x5c.
+    const hadThumbprint = header.x5t !== undefined || header["x5t#S256"] !== undefined;
+    return fail("700027-key-not-found", { appId: input.application.appId, thumbprintPart: hadThumbprint ? "Thumbprint of key used by client: '', " : "" });
+  }
   const { key, thumbprint } = identified;
   if (!key) {
     return fail("700027-not-registered", {
@@ -134,7 +150,7 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
   const publicKey = new X509Certificate(key.certificateDer).publicKey;
   if (publicKey.asymmetricKeyType !== "rsa") return fail("5002730");
   const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_RSA_BITS) return fail("700027-key-too-small", { bits, thumbprint: shown });
+  if (bits < MIN_RSA_BITS) return fail("50032", { bits });
 
   // 13. The signature over ASCII(header part "." payload part), RFC 7515 §5.2.
   const signingInput = Buffer.from(`${headerPart}.${payloadPart}`, "ascii");
@@ -143,7 +159,7 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
   return { ok: true, key, alg: header.alg, header, claims };
 }
 
-function fail(id: string, params: Record<string, string | number> = {}): AssertionVerdict {
+function fail(id: CatalogId, params: Record<string, string | number> = {}): AssertionVerdict {
   return { ok: false, id, params };
 }
 
@@ -205,38 +221,72 @@ export function acceptedAudiences(tenant: Tenant, requestOrigin: string): string
 
 // ── The key ──────────────────────────────────────────────────────────────────────────────────────
 
-type KeyIdentification = "bad" | "none" | { key: KeyCredential | undefined; thumbprint: string | undefined };
+type KeyIdentification = "none" | "unreadable" | { key: KeyCredential | undefined; thumbprint: string | undefined };
 
-/** Finds the registered key the header points at, and the thumbprint Entra would quote (hex, upper case). */
+/**
+ * Finds the registered key the header points at, and the thumbprint Entra would quote (hex, upper
+ * case). A header that names a key in a form nobody can read is "unreadable" (Entra: 700027 "The
+ * key was not found." quoting an empty thumbprint); one that names no key at all is "none" (5002723).
+ */
 function identifyKey(header: Record<string, unknown>, keys: readonly KeyCredential[]): KeyIdentification {
   const x5tS256 = header["x5t#S256"];
   const x5t = header.x5t;
   const x5c = header.x5c;
   const kid = header.kid;
-  for (const value of [x5tS256, x5t, kid]) if (value !== undefined && typeof value !== "string") return "bad";
-  let firstCertificate: Buffer | undefined;
+  if (x5tS256 === undefined && x5t === undefined && x5c === undefined && kid === undefined) return "none";
+  // The first header Entra can read wins, in this order (inferred).
+  if (x5tS256 !== undefined) return byThumbprint(x5tS256, "sha256", keys);
+  if (x5t !== undefined) return byThumbprint(x5t, "sha1", keys);
   if (x5c !== undefined) {
-    // RFC 7515 §4.1.6: an array of standard base64 (not base64url) DER certificates.
-    if (!Array.isArray(x5c) || x5c.length === 0) return "bad";
-    for (const item of x5c) if (typeof item !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(item) || item.length % 4 !== 0) return "bad";
-    firstCertificate = Buffer.from(x5c[0] as string, "base64");
-  }
-  if (typeof x5tS256 === "string" && x5tS256 !== "") return byThumbprint(x5tS256, "sha256", keys);
-  if (typeof x5t === "string" && x5t !== "") return byThumbprint(x5t, "sha1", keys);
-  if (firstCertificate) {
-    const thumb = sha(firstCertificate, "sha1");
+    const first = firstX5cCertificate(x5c);
+    if (!first) return "unreadable";
+    const thumb = sha(first, "sha1");
     return { key: keys.find((k) => sha(k.certificateDer, "sha1").equals(thumb)), thumbprint: hex(thumb) };
   }
-  if (typeof kid === "string" && kid !== "") return { key: keys.find((k) => k.keyId.toLowerCase() === kid.toLowerCase()), thumbprint: undefined };
-  return "none";
+  if (typeof kid !== "string" || kid === "") return "unreadable";
+  // MSAL.NET 4.7-4.9 sent kid = base64url SHA-1 thumbprint; the credential's keyId is inferred.
+  const asThumbprint = byThumbprint(kid, "sha1", keys);
+  if (typeof asThumbprint === "object" && asThumbprint.key) return asThumbprint;
+  const byKeyId = keys.find((k) => k.keyId.toLowerCase() === kid.toLowerCase());
+  return byKeyId ? { key: byKeyId, thumbprint: undefined } : "unreadable";
 }
 
-function byThumbprint(value: string, hash: "sha1" | "sha256", keys: readonly KeyCredential[]): KeyIdentification {
-  const thumb = decodeBase64url(value);
-  if (!thumb) return "bad";
+function byThumbprint(value: unknown, hash: "sha1" | "sha256", keys: readonly KeyCredential[]): KeyIdentification {
+  if (typeof value !== "string") return "unreadable";
+  const thumb = decodeThumbprint(value);
+  if (!thumb) return "unreadable";
   // Entra quotes the bytes it decoded, whatever their length: base64url of the thumbprint's hex
   // TEXT shows up as 80 hex digits (e.g. '4442…'), which is the tell-tale of that mistake.
   return { key: keys.find((k) => sha(k.certificateDer, hash).equals(thumb)), thumbprint: hex(thumb) };
+}
+
+/**
+ * A thumbprint in base64url (RFC 7515 §4.1.7), padded or not (MSAL Python pads), or in standard
+ * base64 (msal4j, MSAL Go): the two alphabets differ only in + / versus - _, so both are read.
+ * Mixing them, other characters or an impossible length: undecodable.
+ */
+function decodeThumbprint(value: string): Buffer | undefined {
+  const unpadded = value.replace(/={1,2}$/, "");
+  if (unpadded === "" || !/^[A-Za-z0-9_-]+$|^[A-Za-z0-9+/]+$/.test(unpadded) || unpadded.length % 4 === 1) return undefined;
+  return Buffer.from(unpadded.replace(/\+/g, "-").replace(/\//g, "_"), "base64url");
+}
+
+/**
+ * x5c (RFC 7515 §4.1.6): an array of standard base64 DER certificates. Also one string (MSAL.NET
+ * WithSendX5C) and entries with line breaks (MSAL Python's PEM body). The first must be a certificate.
+ */
+function firstX5cCertificate(x5c: unknown): Buffer | undefined {
+  const first = Array.isArray(x5c) ? x5c[0] : x5c;
+  if (typeof first !== "string") return undefined;
+  const compact = first.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
+  const der = Buffer.from(compact, "base64");
+  try {
+    new X509Certificate(der);
+    return der;
+  } catch {
+    return undefined;
+  }
 }
 
 function sha(data: Uint8Array, hash: "sha1" | "sha256"): Buffer {

@@ -28,6 +28,7 @@
  *   instead of an assertion (7000215) → the assertion (check-assertion.ts) → scope is one
  *   <resource>/.default (1002012, 70011) → resource exists (500011) → token.
  */
+import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
 import { ASSUMED_CLOCK_SKEW_SECONDS, CLIENT_ASSERTION_TYPE } from "../lib/entra/protocol.ts";
 import { randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
@@ -39,6 +40,9 @@ import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-toke
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
+
+/** OpenID Connect scopes a client may add to /.default (MSAL Go does); they ask for no resource. */
+const OIDC_SCOPES = new Set(["openid", "offline_access", "profile", "email"]);
 
 /** RFC 7523 §2.2. */
 export const JWT_BEARER = CLIENT_ASSERTION_TYPE;
@@ -124,8 +128,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     return response;
   }
 
-  function fail(exchange: Exchange, id: string, params: Record<string, string | number> = {}): Response {
-    exchange.aadsts = CATALOG[id]!.code;
+  function fail(exchange: Exchange, id: CatalogId, params: Record<string, string | number> = {}): Response {
+    exchange.aadsts = CATALOG[id].code;
     return aadError(id, params, exchange.context);
   }
 
@@ -220,7 +224,9 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     // What the token is for.
     let requested: string;
     if (version === "v2") {
-      const scopes = scope!.split(/\s+/).filter(Boolean);
+      // MSAL Go appends "openid offline_access profile" to client-credential scopes and Entra
+      // accepts it (client evidence): the OpenID Connect scopes are set aside before the checks.
+      const scopes = scope!.split(/\s+/).filter((s) => s !== "" && !OIDC_SCOPES.has(s.toLowerCase()));
       const notDefault = scopes.find((s) => !/\/\.default$/i.test(s));
       if (notDefault) return fail(exchange, "1002012", { scope: notDefault });
       if (scopes.length !== 1) return fail(exchange, "70011", { scope: scopes.join(" ") });

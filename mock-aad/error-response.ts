@@ -53,13 +53,18 @@ export interface EntraErrorBody {
   error_uri: string;
 }
 
-/** The JSON body for one AADSTS error; `text` is the description without "AADSTSnnn: " and without the trailer. */
-export function entraErrorBody(code: number, error: string, text: string, context: ResponseContext): EntraErrorBody {
+/**
+ * The JSON body for one AADSTS error. `codes` lists every code of the answer, the one that names the
+ * failure last (the older two-code form has [70002, 50032]); `description` is the text from the first
+ * "AADSTSnnn: " on, without the trailer.
+ */
+export function entraErrorBody(codes: readonly number[], error: string, description: string, context: ResponseContext): EntraErrorBody {
   const timestamp = entraTimestamp(context.now);
+  const code = codes[codes.length - 1]!;
   return {
     error,
-    error_description: `AADSTS${code}: ${text} Trace ID: ${context.traceId} Correlation ID: ${context.correlationId} Timestamp: ${timestamp}`,
-    error_codes: [code],
+    error_description: `${description} Trace ID: ${context.traceId} Correlation ID: ${context.correlationId} Timestamp: ${timestamp}`,
+    error_codes: [...codes],
     timestamp,
     trace_id: context.traceId,
     correlation_id: context.correlationId,
@@ -69,8 +74,8 @@ export function entraErrorBody(code: number, error: string, text: string, contex
 }
 
 /** The whole Response: status, Entra's headers, the JSON body. */
-export function entraErrorResponse(status: number, code: number, error: string, text: string, context: ResponseContext): Response {
-  return new Response(JSON.stringify(entraErrorBody(code, error, text, context)), { status, headers: entraHeaders(context) });
+export function entraErrorResponse(status: number, codes: readonly number[], error: string, description: string, context: ResponseContext): Response {
+  return new Response(JSON.stringify(entraErrorBody(codes, error, description, context)), { status, headers: entraHeaders(context) });
 }
 
 /** A success body with Entra's headers. */

@@ -7,15 +7,25 @@
  *
  * `source` names the public place the wording was seen (a pasted Entra response in a named
  * repository, or Microsoft's docs). "inferred" means no public source was found for that text or
- * that use: the mock's best guess, labelled as such. The research notes behind this file are in
- * ../shared/research/entra-errors.md (CC doc = MicrosoftDocs/entra-docs certificate-credentials.md,
+ * that use: the mock's best guess, labelled as such. `evidence` grades each entry (confirmed, client,
+ * inferred). "entra-errors.md" in a source names the kit's research notes, which quote the pasted
+ * responses with their threads (CC doc = MicrosoftDocs/entra-docs certificate-credentials.md,
  * ErrRef = MicrosoftDocs/entra-docs reference-error-codes.md).
  *
  * Templates use {name} placeholders filled by `renderTemplate`; the body adds "AADSTSnnn: " in front
  * and the Trace ID / Correlation ID / Timestamp trailer behind (see error-response.ts).
  */
 
-export interface CatalogEntry {
+/**
+ * How sure the kit is that Entra answers this way (the evidence rule):
+ * - "confirmed": a response pasted from Entra, cited in `source`;
+ * - "client": implied by what Microsoft's own clients send or refuse to send;
+ * - "inferred": no public evidence; the mock's best guess, labelled as such wherever it is shown.
+ */
+export type EvidenceGrade = "confirmed" | "client" | "inferred";
+
+/** What every entry holds; `CatalogEntry` is the same with its id typed as a CatalogId. */
+export interface CatalogEntryShape {
   /** Unique key of this entry: the code, or code-variant when one code has several texts. */
   id: string;
   code: number;
@@ -26,6 +36,15 @@ export interface CatalogEntry {
   template: string;
   /** Public source of the wording, or "inferred". */
   source: string;
+  /** How sure we are that Entra answers this way (see EvidenceGrade). */
+  evidence: EvidenceGrade;
+  /**
+   * Codes Entra put in front of this one in the same answer: the ADAL-era two-code form
+   * "AADSTS70002: Error validating credentials. AADSTS50032: …" with error_codes [70002, 50032].
+   */
+  leadingCodes?: readonly { code: number; text: string }[];
+  /** false for codes the doctor reads in pasted errors but the mock never sends. */
+  sentByMock?: false;
   /** What the error means, in one or two sentences. */
   meaning: string;
   /** What to do about it. */
@@ -43,7 +62,7 @@ const SEE_CONFIGURED_KEYS =
   "https://docs.microsoft.com/en-us/graph/api/application-get?view=graph-rest-1.0&tabs=http to build a query request URL, such as " +
   "'https://graph.microsoft.com/beta/applications/{appId}']";
 
-const entries: CatalogEntry[] = [
+const entries = [
   // ── The tenant in the URL ──────────────────────────────────────────────────────────────────────
   {
     id: "900023",
@@ -52,6 +71,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "Specified tenant identifier '{tenant}' is neither a valid DNS name, nor a valid external domain.",
     source: MSAL_NET_TEST_CONSTANTS,
+    evidence: "confirmed",
     meaning: "The tenant part of the URL is neither a GUID nor a domain name, so Entra cannot even look it up.",
     fix: "Use the Directory (tenant) ID from the app registration's Overview page, or a domain such as contoso.onmicrosoft.com.",
   },
@@ -64,6 +84,7 @@ const entries: CatalogEntry[] = [
       "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. " +
       "Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
     source: "entra-errors.md 90002 (token endpoint response, 2018)",
+    evidence: "confirmed",
     meaning: "The tenant ID or domain is well formed but no such tenant exists (in this cloud).",
     fix: "Check the tenant ID for typos; it is the Directory (tenant) ID, not the application or object ID.",
   },
@@ -76,6 +97,7 @@ const entries: CatalogEntry[] = [
       "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. " +
       "Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.",
     source: "entra-errors.md 90002 (discovery documents answer with error invalid_tenant)",
+    evidence: "confirmed",
     meaning: "The discovery document of a tenant that does not exist was asked for (MSAL does this before the token request).",
     fix: "Check the tenant in the authority URL: https://login.microsoftonline.com/<tenant-id>.",
   },
@@ -86,6 +108,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "The grant type is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
     source: "Microsoft365DSC/MSCloudLoginAssistant issue #100 (2021); error value and status inferred; also used for /organizations: inferred",
+    evidence: "confirmed",
     meaning: "An app signing in as itself (client credentials) must name one tenant; /common, /organizations and /consumers do not.",
     fix: "Put the tenant ID in the URL: https://login.microsoftonline.com/<tenant-id>/oauth2/v2.0/token.",
   },
@@ -96,6 +119,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_instance",
     template: "Unknown or invalid instance.",
     source: MSAL_NET_TEST_CONSTANTS,
+    evidence: "confirmed",
     meaning: "Instance discovery was asked about an authority host that this cloud does not know.",
     fix: "Use the authority host of your cloud (login.microsoftonline.com), or turn instance discovery off (knownAuthorities / disableInstanceDiscovery) for a local mock.",
   },
@@ -107,6 +131,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "The endpoint only accepts POST requests. Received a {method} request.",
     source: "inferred (the text is as users quote it in public reports; no response body seen; status and error value inferred)",
+    evidence: "inferred",
     meaning: "The token endpoint was called with GET (e.g. opened in a browser); it only takes a form POST.",
     fix: "POST the form with Content-Type: application/x-www-form-urlencoded.",
   },
@@ -117,6 +142,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "Invalid request. Request is malformed or invalid.",
     source: "inferred (the text is known from Entra's invalid_grant answers; its use for an oversized body and status 413 are the mock's choice)",
+    evidence: "inferred",
     meaning: "Entra could not read the request as a token request. (The mock also sends it for a body over its 1 MiB limit: a client assertion is about 1–4 KB.)",
     fix: "Send only the token request fields; check that a file or certificate was not pasted into a field.",
   },
@@ -127,6 +153,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "The request body must contain the following parameter: '{parameter}'.",
     source: "MicrosoftDocs/azure-docs issue #43780 (2019, full body); 'resource' on the v1 endpoint: MicrosoftDocs/azure-docs issue #46696 (2020)",
+    evidence: "confirmed",
     meaning: "A required form field is missing. A JSON body (instead of a form) reads as an empty form, so it ends here too.",
     fix: "Send Content-Type: application/x-www-form-urlencoded with grant_type, client_id, scope (v1: resource), client_assertion_type and client_assertion.",
   },
@@ -137,6 +164,7 @@ const entries: CatalogEntry[] = [
     error: "unsupported_grant_type",
     template: "The app requested an unsupported grant type '{grantType}'.",
     source: "AzureAD/microsoft-authentication-library-for-dotnet pull request #3023 (2021); error value from AzureAD/azure-activedirectory-library-for-android issue #132; status inferred",
+    evidence: "confirmed",
     meaning: "grant_type is not one Entra knows for this endpoint (an app signing in as itself uses client_credentials).",
     fix: "Send grant_type=client_credentials.",
   },
@@ -147,6 +175,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "The required field '{field}' is missing from the credential. Ensure that you have all the necessary parameters for the login request.",
     source: "entra-errors.md 90014 ('scope'); 'iss' and 'aud' in the assertion: " + MSAL_NET_TEST_CONSTANTS,
+    evidence: "confirmed",
     meaning: "A field Entra needs is missing: the scope of the request, or the iss / aud claim inside the client assertion.",
     fix: "v2 requests need scope=<resource>/.default; the assertion needs aud (the token endpoint URL), iss and sub (the client ID).",
   },
@@ -157,6 +186,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
     source: "Azure/azure-sdk-for-js sdk/textanalytics recordings (401 response recorded 2021-01)",
+    evidence: "confirmed",
     meaning: "The request says who the app is but not how it proves it: no client_assertion (and no secret).",
     fix: "Add client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer and client_assertion=<the signed JWT>.",
   },
@@ -167,6 +197,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "Unexpected client assertion type.",
     source: "AzureAD/azure-activedirectory-library-for-ruby pull request #53 (2016); status inferred",
+    evidence: "confirmed",
     meaning: "client_assertion_type is not the JWT bearer type of RFC 7523.",
     fix: "Send client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer exactly.",
   },
@@ -180,6 +211,7 @@ const entries: CatalogEntry[] = [
       "Application with identifier '{clientId}' was not found in the directory '{tenantName}'. This can happen if the application has not been installed " +
       "by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
     source: MSAL_NET_TEST_CONSTANTS,
+    evidence: "confirmed",
     meaning: "No application with this client ID is registered in this tenant.",
     fix: "Use the Application (client) ID from the app registration's Overview page, and the tenant it is registered in.",
   },
@@ -190,6 +222,7 @@ const entries: CatalogEntry[] = [
     error: "unauthorized_client",
     template: "Application '{clientId}'({displayName}) is disabled.",
     source: "entra-errors.md 7000112; status inferred",
+    evidence: "confirmed",
     meaning: "The application exists but its service principal is disabled, so it cannot sign in.",
     fix: "Enable it: Enterprise applications > the app > Properties > Enabled for users to sign-in = Yes.",
   },
@@ -200,6 +233,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{clientId}'.",
     source: "entra-errors.md 7000215 (the first sentence); the rest of the text inferred from user reports",
+    evidence: "confirmed",
     meaning: "The client_secret sent is not a valid secret of the app: often the secret's ID instead of its value, or an expired secret. (The mock has no secrets, so it refuses every one.)",
     fix: "This workshop signs in with a certificate: send client_assertion_type and client_assertion, not client_secret.",
   },
@@ -211,6 +245,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "JWT token is invalid or malformed.",
     source: MSAL_NET_TEST_CONSTANTS + "; entra-errors.md 50027",
+    evidence: "confirmed",
     meaning:
       "client_assertion is not a well-formed signed JWT: not three base64url parts, standard base64 (+ / =) or spaces in a part, " +
       "a part that is not UTF-8 JSON (a byte-order mark counts), an empty signature, or a claim of the wrong type (aud as an array).",
@@ -219,21 +254,25 @@ const entries: CatalogEntry[] = [
   {
     id: "5002738",
     code: 5002738,
-    status: 401,
-    error: "invalid_client",
+    status: 400,
+    error: "invalid_request",
     template: "Invalid JWT token. '{alg}' is not a supported signature algorithm. Supported signing algorithms are: 'RS256,RS384,RS512'",
-    source: MSAL_NET_TEST_CONSTANTS,
+    source:
+      "status 400 and invalid_request as pasted from login.microsoftonline.com (2021, XenitAB Go code comment: 'RS256, HS256' wording); " +
+      "the newer wording listing RS384 and RS512: " + MSAL_NET_TEST_CONSTANTS + " (recorded from mtlsauth.microsoft.com, where it was 401 invalid_client)",
+    evidence: "confirmed",
     meaning: "The header's alg is not an RSA algorithm Entra takes for a certificate (none, HS256 and ES256 are refused). PS256 is accepted although the text does not list it.",
     fix: "Sign with the certificate's RSA key and say so: alg RS256 (with x5t) or PS256 (with x5t#S256).",
   },
   {
     id: "5002723",
     code: 5002723,
-    status: 401,
-    error: "invalid_client",
+    status: 400,
+    error: "invalid_request",
     template: "Invalid JWT token. No certificate SHA-1 thumbprint, certificate SHA-256 thumbprint, nor keyId specified in token header.",
-    source: MSAL_NET_TEST_CONSTANTS,
-    meaning: "The header does not say which certificate signed the assertion: no x5t, x5t#S256, x5c or kid.",
+    source: "wording: " + MSAL_NET_TEST_CONSTANTS + "; status 400 and invalid_request as pasted from login.microsoftonline.com (2021; the 401 invalid_client texts were recorded from mtlsauth.microsoft.com)",
+    evidence: "confirmed",
+    meaning: "The header does not say which certificate signed the assertion: no x5t, x5t#S256, x5c or kid at all. (An empty or undecodable x5t, or a kid Entra cannot match, is 700027 'The key was not found' instead.)",
     fix: "Add x5t (base64url of the SHA-1 of the certificate DER) or x5t#S256 (base64url of its SHA-256) to the header.",
   },
   {
@@ -243,6 +282,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_request",
     template: "Invalid JWT token. Unsupported key for the signing algorithm.",
     source: "entra-errors.md 5002730",
+    evidence: "confirmed",
     meaning: "The registered certificate's key cannot make this kind of signature (an EC certificate with alg RS256, for example).",
     fix: "Register an RSA certificate (2048 bits or more) and sign with RS256 or PS256.",
   },
@@ -254,6 +294,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: "Subject must match the issuer claim in the client assertion.",
     source: "entra-errors.md 50048; error value and status inferred",
+    evidence: "confirmed",
     meaning: "sub and iss differ; in a client assertion both are the client ID (RFC 7523 §3).",
     fix: "Set both iss and sub to the Application (client) ID.",
   },
@@ -264,6 +305,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: `Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at ${DOCS_CERT_CREDENTIALS_OLD} .`,
     source: MSAL_NET_TEST_CONSTANTS,
+    evidence: "confirmed",
     meaning: "The assertion's iss (and sub) is not the client_id sent in the form.",
     fix: "Use the same Application (client) ID in client_id, iss and sub.",
   },
@@ -274,6 +316,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: `Client assertion audience claim does not match Realm issuer. Review the documentation at ${DOCS_CERT_CREDENTIALS_OLD} .`,
     source: "entra-errors.md 700023",
+    evidence: "confirmed",
     meaning: "aud is not this tenant's token endpoint URL (a trailing slash, another tenant, /common, or the authority without /oauth2/v2.0/token all count).",
     fix: "Set aud to https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token (or the v1 .../oauth2/token), exactly, without a trailing slash.",
   },
@@ -284,6 +327,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: `Client assertion is not within its valid time range. Current time: {now}, assertion valid from {nbf}, expiry time of assertion {exp}. Review the documentation at ${DOCS_CERT_CREDENTIALS} .`,
     source: "entra-errors.md 700024 (response from 2025-08)",
+    evidence: "confirmed",
     meaning:
       "Now is before nbf or after exp (allowing a few minutes of clock skew). A missing exp reads as 1970; exp in milliseconds is far in the future and passes; " +
       "a clock that is off by more than the skew fails.",
@@ -297,10 +341,26 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., {thumbprintPart}${SEE_CONFIGURED_KEYS}.`,
     source: "entra-errors.md 700027 variant 3 (responses pasted 2023+, e.g. in public repositories using MSAL Python and the Entra Connect troubleshooting doc)",
+    evidence: "confirmed",
     meaning:
       "No certificate registered on the app has the thumbprint in the header. Usual causes: another certificate, x5t made from the hex text of the thumbprint " +
       "instead of its bytes, a SHA-256 in x5t (or SHA-1 in x5t#S256), or the certificate uploaded to another app.",
     fix: "Compare 'Thumbprint of key used by client' with the thumbprints under Certificates & secrets; upload cert.cer to this app or fix x5t.",
+  },
+  {
+    id: "700027-key-not-found",
+    code: 700027,
+    status: 401,
+    error: "invalid_client",
+    template: `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., {thumbprintPart}${SEE_CONFIGURED_KEYS}.`,
+    source:
+      "pnp/cli-microsoft365 issue #1532 (an empty x5t: Thumbprint of key used by client: ''); keycloak/keycloak issue #19425 (a header with only kid); " +
+      "learn.microsoft.com Q&A 5915574 (an x5t#S256 Entra could not decode)",
+    evidence: "confirmed",
+    meaning:
+      "The header named no key Entra could read: an empty or undecodable x5t / x5t#S256, or only a kid that is no thumbprint of a registered certificate. " +
+      "The quoted thumbprint is then empty ('') or missing. (Same text as the not-registered answer; the kit tells them apart by the empty thumbprint.)",
+    fix: "Put the certificate's thumbprint in the header: x5t = base64url of the 20 SHA-1 bytes of the certificate DER (or x5t#S256 with SHA-256).",
   },
   {
     id: "700027-key-expired",
@@ -309,17 +369,20 @@ const entries: CatalogEntry[] = [
     error: "invalid_client",
     template: "Client assertion contains an invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: '{thumbprint}', Found key 'Start={start}, End={end}']",
     source: "entra-errors.md 700027 variant 4 (MicrosoftDocs Azure Stack HCI troubleshooting doc); the same reason for a key whose Start is in the future: public Entra Connect report (inferred for the mock)",
+    evidence: "confirmed",
     meaning: "The certificate is registered, but its registration (start and end dates, normally the certificate's validity) does not cover the current time.",
     fix: "Make a new certificate, upload it, and sign with it; check the machine's clock if Start is in the future.",
   },
   {
-    id: "700027-key-too-small",
-    code: 700027,
+    id: "50032",
+    code: 50032,
     status: 401,
     error: "invalid_client",
-    template: "Client assertion contains an invalid signature. [Reason - RSA key size {bits} is less than the minimum required 2048 bits., Thumbprint of key used by client: '{thumbprint}']",
-    source: "inferred (one hedged public report of the reason text)",
-    meaning: "The registered certificate's RSA key is shorter than 2048 bits.",
+    template: "RSA key size {bits} is less than the minimum required 2048 bits.",
+    leadingCodes: [{ code: 70002, text: "Error validating credentials." }],
+    source: "AzureAD/azure-activedirectory-library-for-python issue #136 (2018, pasted from login.microsoftonline.com: 401, error_codes [70002, 50032]); the error-code reference lists 50032 WeakRsaKey",
+    evidence: "confirmed",
+    meaning: "The registered certificate's RSA key is shorter than 2048 bits. (Entra answered in its older two-code form; today's wording is not on record.)",
     fix: "Make a new 2048-bit (or larger) certificate, register it, and sign with its key.",
   },
   {
@@ -331,6 +394,7 @@ const entries: CatalogEntry[] = [
       "Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value., " +
       "Thumbprint of key used by client: '{thumbprint}', Found key 'Start={start}, End={end}']",
     source: "inferred (shape of entra-errors.md 700027 variants 1 and 4; reason text seen under AADSTS50013)",
+    evidence: "inferred",
     meaning:
       "The certificate was found, but the signature does not verify with its public key: signed with another key, signed bytes that are not " +
       "header.payload exactly, PS256 in the header over a PKCS#1 v1.5 signature (or the reverse), or a wrong hash.",
@@ -344,6 +408,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_scope",
     template: "The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).",
     source: MSAL_NET_TEST_CONSTANTS,
+    evidence: "confirmed",
     meaning: "An app signing in as itself gets all its granted application permissions at once, so the scope must be <resource>/.default, not a single permission.",
     fix: "Use scope=https://graph.microsoft.com/.default (or <your API's application ID URI>/.default).",
   },
@@ -354,6 +419,7 @@ const entries: CatalogEntry[] = [
     error: "invalid_scope",
     template: "The provided request must include a 'scope' input parameter. The provided value for the input parameter 'scope' is not valid. The scope {scope} is not valid.",
     source: MSAL_NET_TEST_CONSTANTS + "; the use for more than one scope value is inferred",
+    evidence: "confirmed",
     meaning: "The scope is not <resource identifier>/.default with a URI or GUID before /.default, or names more than one resource.",
     fix: "Ask for one resource per request: scope=https://graph.microsoft.com/.default.",
   },
@@ -366,8 +432,166 @@ const entries: CatalogEntry[] = [
       "The resource principal named {resource} was not found in the tenant named {tenantName}. This can happen if the application has not been installed " +
       "by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.",
     source: MSAL_NET_TEST_CONSTANTS,
+    evidence: "confirmed",
     meaning: "No API with this application ID URI (or app ID) exists in the tenant.",
     fix: "Check the resource: https://graph.microsoft.com, https://digitaltwins.azure.net, or your API's application ID URI (Expose an API page).",
+  },
+  // ── Read by the doctor in pasted errors; the mock never sends these ───────────────────────────
+  {
+    id: "70002",
+    code: 70002,
+    status: 401,
+    error: "invalid_client",
+    template: "Error validating credentials.",
+    source: "AzureAD/microsoft-authentication-library-for-dotnet issue #124 and azure-activedirectory-library-for-python issue #79 (pasted, ADAL era: the first of two codes)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The older two-code form: Entra's general 'the credential is wrong' code, followed by a second code that says why. Read the second one.",
+    fix: "Look up the second AADSTS code in the same text (50012, 50027, 50032, …).",
+  },
+  {
+    id: "50012",
+    code: 50012,
+    status: 401,
+    error: "invalid_client",
+    template: "{detail}",
+    source: "azure-activedirectory-library-for-python issue #79 ('Client assertion audience claim does not match Realm issuer.'); sjkp/letsencrypt-siteextension issue #144 ('Invalid client secret is provided.')",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The older code for a credential Entra refused: a wrong aud, a wrong secret, or (ADAL.NET issue #309) x5t made from the hex text of the thumbprint. The text after it says which.",
+    fix: "Read the sentence after AADSTS50012; for a certificate, check aud (the token endpoint URL) and x5t (base64url of the 20 SHA-1 bytes).",
+  },
+  {
+    id: "50013",
+    code: 50013,
+    status: 401,
+    error: "invalid_client",
+    template: "Assertion failed signature validation. [Reason - {reason}, Thumbprint of key used by client: '{thumbprint}', Found key 'Start={start}, End={end}']",
+    source: "Azure/azure-sdk-for-java issue #25109; AzureAD/microsoft-authentication-library-for-dotnet issue #1317 (pasted)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The key behind the thumbprint was found, but the signature did not verify with it: the assertion was signed with another key, or over other bytes.",
+    fix: "Sign header.payload with the private key of the certificate whose thumbprint is in the header; the lab's key-mismatch scenario shows it.",
+  },
+  {
+    id: "700025",
+    code: 700025,
+    status: 400,
+    error: "invalid_client",
+    template: "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+    source: "O365/python-o365 issue #469 (2020); harishkrupo/oauth2ms issue #19 (2022), pasted; status inferred",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The app registration is a public client (Authentication > 'Allow public client flows' = Yes, or a mobile/desktop platform), so Entra refuses any client credential.",
+    fix: "Turn 'Allow public client flows' off for an app that signs in as itself, or use a separate confidential app registration.",
+  },
+  {
+    id: "700026",
+    code: 700026,
+    status: 401,
+    error: "invalid_client",
+    template: "Client application has no configured keys.",
+    source: "AzureAD/microsoft-authentication-library-for-dotnet issue #2938 (pasted)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The app registration has no certificate (and no secret) at all.",
+    fix: "Upload the certificate (cert.cer) under Certificates & secrets of this app registration.",
+  },
+  {
+    id: "7000218",
+    code: 7000218,
+    status: 401,
+    error: "invalid_client",
+    template: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    source: "MicrosoftDocs/azure-docs issue #25959; Azure-Samples/ms-identity-javascript-v2 issue #18 (pasted)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "A confidential client sent no credential: usually a flow meant for public clients (device code, username/password) used with an app that is not a public client.",
+    fix: "Send client_assertion_type and client_assertion (or use a public-client flow only with 'Allow public client flows' on).",
+  },
+  {
+    id: "7000222",
+    code: 7000222,
+    status: 401,
+    error: "invalid_client",
+    template: "The provided client secret keys for app '{clientId}' are expired.",
+    source: "dotnet/sign issue #849; sjkp/letsencrypt-siteextension issue #358 (pasted)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The app signed in with a client secret that has expired.",
+    fix: "Make a new secret, or better move to a certificate: this workshop shows how.",
+  },
+  {
+    id: "1000502",
+    code: 1000502,
+    status: 401,
+    error: "invalid_client",
+    template: "The provided certificate is not within its specified validity window.",
+    source: "AzureAD/microsoft-identity-web issue #2834 (2024)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The certificate used is outside its own notBefore/notAfter dates (expired, or not yet valid by the signing machine's clock).",
+    fix: "Make and upload a new certificate; check the clock and time zone of the machine that signs.",
+  },
+  {
+    id: "5002727",
+    code: 5002727,
+    status: 400,
+    error: "invalid_request",
+    template: "Invalid JWT header type specified, must be 'JWT' or 'http://openid.net/specs/jwt/1.0'.",
+    source: "XenitAB (2021, pasted; see the kit's research notes); a missing typ works (panva/openid-client issue #667)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The header's typ is neither JWT nor the old OpenID URI. (The mock does not check typ.)",
+    fix: "Set typ to JWT, or leave it out.",
+  },
+  {
+    id: "5002741",
+    code: 5002741,
+    status: 400,
+    error: "invalid_request",
+    template: "Number of audience values {count} exceed maximum allowed. Maximum allowed is 1.",
+    source: "zitadel/oidc issue #887 (2026, two aud values); in 2021 the same gave 50027 (panva/openid-client issue #348)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "aud was an array; Entra takes exactly one value, the token endpoint URL. (The mock answers 50027, the older behaviour.)",
+    fix: "Make aud a single string: https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.",
+  },
+  {
+    id: "700022",
+    code: 700022,
+    status: 400,
+    error: "invalid_scope",
+    template: "The provided value for the input parameter scope is not valid because it contains more than one resource.",
+    source: "the error-code reference lists AADSTS700022 InvalidMultipleResourcesScope; wording inferred",
+    evidence: "inferred",
+    sentByMock: false,
+    meaning: "The scope names two resources (e.g. Graph and another API); the client credentials flow takes one resource's /.default.",
+    fix: "Ask for one resource per token request: scope=<resource>/.default.",
+  },
+  {
+    id: "90130",
+    code: 90130,
+    status: 400,
+    error: "invalid_request",
+    template: "Application '{clientId}' ({displayName}) is not supported over the /common or /consumers endpoints. Please use the /organizations or tenant-specific endpoint.",
+    source: "AzureAD/microsoft-authentication-library-for-js issue #237; microsoftgraph/console-csharp-connect-sample issue #3 (pasted)",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The authority is /common or /consumers, which this app cannot use.",
+    fix: "Use the tenant-specific authority: https://login.microsoftonline.com/<tenant-id>.",
+  },
+  {
+    id: "70001",
+    code: 70001,
+    status: 400,
+    error: "unauthorized_client",
+    template: "Application with identifier '{clientId}' was not found in the directory {tenantName}.",
+    source: "Azure-Samples/active-directory-dotnet-daemon-certificate-credential issues #16 (2016) and #46 (2018), pasted: the older form of 700016",
+    evidence: "confirmed",
+    sentByMock: false,
+    meaning: "The older code for 700016: no app with this client ID in this tenant.",
+    fix: "Use the Application (client) ID, and the tenant the app is registered in.",
   },
   // ── The mock itself ────────────────────────────────────────────────────────────────────────────
   {
@@ -377,19 +601,32 @@ const entries: CatalogEntry[] = [
     error: "server_error",
     template: "There was an error issuing a token or an issue with our sign-in service.",
     source: "ErrRef 50000 (meaning); full response text and error value inferred",
+    evidence: "inferred",
     meaning: "Entra failed while handling the request: a problem on the service's side, not in your request. (From the mock, it means a bug in the mock.)",
     fix: "Retry after a short wait and quote the correlation ID to support if it persists; from the mock, report the request in its log.",
   },
-];
+] as const satisfies readonly CatalogEntryShape[];
+
+/** Every id the catalog has: a real union, so `fail("7000270")` does not compile. */
+export type CatalogId = (typeof entries)[number]["id"];
+
+export type CatalogEntry = CatalogEntryShape & { readonly id: CatalogId };
 
 /** Every entry, keyed by id ("700024", "700027-not-registered", …). */
-export const CATALOG: Readonly<Record<string, CatalogEntry>> = Object.freeze(Object.fromEntries(entries.map((entry) => [entry.id, Object.freeze(entry)])));
+export const CATALOG: Readonly<Record<CatalogId, CatalogEntry>> = Object.freeze(
+  Object.fromEntries(entries.map((entry) => [entry.id, Object.freeze(entry)])) as Record<CatalogId, CatalogEntry>,
+);
 
-export type CatalogId = keyof typeof CATALOG & string;
+/** The ids of the entries the mock answers with (all but the doctor-only ones). */
+export const MOCK_CATALOG_IDS: readonly CatalogId[] = (entries as readonly CatalogEntry[]).filter((e) => e.sentByMock !== false).map((e) => e.id);
+
+export function isCatalogId(id: string): id is CatalogId {
+  return Object.hasOwn(CATALOG, id);
+}
 
 /** The entries that share an AADSTS code (700027 has four). */
 export function catalogEntriesFor(code: number): CatalogEntry[] {
-  return entries.filter((entry) => entry.code === code);
+  return (entries as readonly CatalogEntry[]).filter((entry) => entry.code === code);
 }
 
 /** Fills {placeholders}; a placeholder without a value stays visible, so a gap shows up in tests. */
@@ -398,10 +635,10 @@ export function renderTemplate(template: string, params: Readonly<Record<string,
 }
 
 /** "AADSTSnnn: text" for one entry, without the trace trailer. */
-export function describeError(id: string, params: Readonly<Record<string, string | number>> = {}): string {
-  const entry = CATALOG[id];
-  if (!entry) throw new Error(`no AADSTS catalog entry "${id}"`);
-  return `AADSTS${entry.code}: ${renderTemplate(entry.template, params)}`;
+export function describeError(id: CatalogId, params: Readonly<Record<string, string | number>> = {}): string {
+  const entry: CatalogEntry = CATALOG[id];
+  const lead = (entry.leadingCodes ?? []).map((c) => `AADSTS${c.code}: ${c.text} `).join("");
+  return `${lead}AADSTS${entry.code}: ${renderTemplate(entry.template, params)}`;
 }
 
 export { ASSUMED_CLOCK_SKEW_SECONDS } from "./protocol.ts";

@@ -71,7 +71,7 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
   const fixed = scenario.fix(ctx);
   const second = await stage(ctx, fixed, `${scenario.name}:fixed`);
 
-  const firstAadsts = first.answer.errorCodes?.[0];
+  const firstAadsts = first.answer.errorCodes?.at(-1); // the code that names the failure comes last ([70002, 50032])
   const firstAsExpected = scenario.expectedAadsts === undefined ? first.answer.status === 200 : firstAadsts === scenario.expectedAadsts;
   const fixedOk = second.answer.status === 200 && second.answer.tokenVerified === true;
   const outcome: LabRun["outcome"] = { firstAsExpected, doctorNamed: doctorNamed(scenario, doctor), fixedOk };

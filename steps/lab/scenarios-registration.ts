@@ -91,9 +91,10 @@ const rsaUnder2048: Scenario = {
   title: "the certificate's RSA key is 1024 bits; Entra wants 2048 or more",
   story: [
     "An old script (or an old openssl default) made the key pair with 1024 bits. The portal took the",
-    "certificate, the header names it and the signature is right, but Entra refuses keys under 2048 bits.",
+    "certificate, the header names it and the signature is right, but Entra refuses keys under 2048 bits",
+    "(AADSTS50032, after the general AADSTS70002, as pasted in ADAL Python issue #136).",
   ],
-  expectedAadsts: 700027,
+  expectedAadsts: 50032,
   focus: ["registered"],
   build: (ctx) => ({
     request: goodRequest(ctx, "rsa-under-2048", { certificate: ctx.small }),

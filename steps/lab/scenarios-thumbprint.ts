@@ -35,13 +35,12 @@ const x5tHexText: Scenario = {
 
 const x5tStandardBase64: Scenario = {
   name: "x5t-standard-base64",
-  title: "x5t in standard base64 (+ / and = padding), not base64url",
+  title: "x5t in standard base64 (+ / and = padding): Entra reads it (accepted)",
   story: [
     "[Convert]::ToBase64String gives standard base64: + and / in the alphabet and = padding at the end.",
-    "JOSE headers use base64url (RFC 7515 §2): - and _ instead, no padding. This app's certificate (a renewal)",
-    "has a thumbprint whose base64 holds both a + and a /, and a 20-byte value always ends in one =.",
+    "RFC 7515 wants base64url (- and _, no padding), but Entra reads both: msal4j sent x5t in standard base64",
+    "from 2019 to 2025 and MSAL Go still does. The doctor notes it; stricter JOSE libraries would refuse it.",
   ],
-  expectedAadsts: 50027,
   focus: ["x5t"],
   build: (ctx) => ({
     request: goodRequest(ctx, "x5t-standard-base64", { certificate: ctx.renewed, header: (h) => ({ ...h, x5t: base64Encode(ctx.renewed.info.thumbprintSha1) }) }),
@@ -50,7 +49,7 @@ const x5tStandardBase64: Scenario = {
   }),
   fix: (ctx) => ({ request: goodRequest(ctx, "x5t-standard-base64:fixed", { certificate: ctx.renewed }), registered: [keyCredential(ctx.renewed.der)] }),
   fixText: {
-    what: ["Turn the base64 into base64url: + becomes -, / becomes _, and the = padding goes."],
+    what: ["Nothing is needed for Entra. For RFC 7515's own form (and stricter validators): + becomes -, / becomes _, the = goes."],
     label: "PowerShell",
     before: "$x5t = [Convert]::ToBase64String($cert.GetCertHash())",
     after: `$x5t = [Convert]::ToBase64String($cert.GetCertHash()) ${TO_BASE64URL}`,
@@ -59,18 +58,17 @@ const x5tStandardBase64: Scenario = {
 
 const x5tPadded: Scenario = {
   name: "x5t-padded",
-  title: "x5t in base64url, but with the = padding kept",
+  title: "x5t in base64url with the = padding kept: Entra reads it (accepted)",
   story: [
-    "A hand-written base64url helper swaps + for - and / for _ but keeps the trailing =. JOSE's base64url",
-    "has no padding (RFC 7515 §2), and a 20-byte thumbprint always gets one =, so every x5t it makes is",
-    "malformed, even though the characters before it are right.",
+    "A base64url helper swaps + for - and / for _ but keeps the trailing =, as Python's base64.urlsafe_b64encode",
+    "does. MSAL Python (under the Azure CLI) sends its x5t exactly so, and Entra accepts it. RFC 7515 §2 leaves",
+    "the padding out, so the doctor notes it; only stricter JOSE libraries would refuse it.",
   ],
-  expectedAadsts: 50027,
   focus: ["x5t"],
   build: (ctx) => ({ request: goodRequest(ctx, "x5t-padded", { header: (h) => ({ ...h, x5t: `${h.x5t}=` }) }) }),
   fix: (ctx) => ({ request: goodRequest(ctx, "x5t-padded:fixed") }),
   fixText: {
-    what: ["Drop the = padding as well."],
+    what: ["Nothing is needed for Entra. For RFC 7515 §2's form (and stricter validators), drop the = padding as well."],
     label: "PowerShell",
     before: "$x5t = [Convert]::ToBase64String($cert.GetCertHash()).Replace('+','-').Replace('/','_')",
     after: "$x5t = [Convert]::ToBase64String($cert.GetCertHash()).Replace('+','-').Replace('/','_').TrimEnd('=')",

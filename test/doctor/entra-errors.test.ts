@@ -4,7 +4,7 @@
  * collected in shared/research/entra-errors.md (the ids and thumbprints in them are made up).
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { CATALOG } from "../../lib/entra/aadsts-catalog.ts";
+import { CATALOG, type CatalogId } from "../../lib/entra/aadsts-catalog.ts";
 import { diagnose, likelyCausesFor } from "../../lib/entra/doctor/index.ts";
 import { b64url, build, certFor, cli, DEMO_CLIENT_ID, form, mockAnswer, NOW, rsaKeys, type TestCert } from "./helpers.ts";
 
@@ -87,21 +87,58 @@ describe("pasted Entra errors", () => {
 
   it("700016: unknown client id, with the ids from the text", () => {
     const d = explain(`{"error":"unauthorized_client","error_description":"AADSTS700016: Application with identifier '${DEMO_CLIENT_ID}' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.${trailer(" ")}","error_codes":[700016]}`);
-    expect(d.error?.likelyCauses).toEqual(["unknown-client-id", "wrong-tenant"]);
+    expect(d.error?.likelyCauses).toEqual(["unknown-client-id", "wrong-tenant", "wrong-cloud"]);
     expect(d.error?.labScenarios).toEqual(["unknown-client-id", "wrong-tenant"]);
   });
 
   it("a code the catalog does not have is still explained as far as it goes", () => {
-    const d = explain("AADSTS50012: Client assertion contains an invalid signature.");
+    const d = explain("AADSTS50058: A silent sign-in request was sent but no user is signed in.");
+    expect(d.error?.code).toBe(50058);
     expect(d.error?.catalogId).toBeUndefined();
-    expect(d.error?.likelyCauses[0]).toBe("x5t-hex-text");
-    expect(d.notes.join(" ")).toContain("error?code=50012");
+    expect(d.error?.likelyCauses).toEqual([]);
+    expect(d.notes.join(" ")).toContain("error?code=50058");
+  });
+
+  it("the ADAL-era two-code form: the second code names the failure (ADAL Python #79, #136)", () => {
+    const d = explain("AADSTS70002: Error validating credentials. AADSTS50012: Client assertion audience claim does not match Realm issuer.\r\nTrace ID: 0b0b0b0b-0000-4000-8000-000000000000\r\nCorrelation ID: 1c1c1c1c-0000-4000-8000-000000000000\r\nTimestamp: 2017-05-02 10:00:00Z");
+    expect(d.error?.code).toBe(50012);
+    expect(d.error?.catalogId).toBe("50012");
+    expect(d.error?.description).toBe("Client assertion audience claim does not match Realm issuer.");
+    expect(d.notes.join(" ")).toContain("AADSTS70002 only says the credential was refused");
+    const json = explain(`{"error":"invalid_client","error_description":"AADSTS70002: Error validating credentials. AADSTS50032: RSA key size 1024 is less than the minimum required 2048 bits.","error_codes":[70002,50032]}`);
+    expect(json.error?.code).toBe(50032);
+    expect(json.error?.likelyCauses[0]).toBe("rsa-under-2048");
+  });
+
+  it("a Python dict (MSAL Python's result), single quotes and escaped \\r\\n", () => {
+    const d = explain(`{'error': 'invalid_client', 'error_description': "AADSTS7000222: The provided client secret keys for app 'ccc' are expired.\\r\\nTrace ID: redacted\\r\\nCorrelation ID: xxxx", 'error_codes': [7000222], 'timestamp': '2024-01-01 00:00:00Z'}`);
+    expect(d.error?.code).toBe(7000222);
+    expect(d.error?.error).toBe("invalid_client");
+    expect(d.error?.likelyCauses).toEqual(["secret-expired"]);
+    expect(d.error?.traceId).toBe("redacted");
+    expect(d.error?.description).toBe("The provided client secret keys for app 'ccc' are expired.");
+  });
+
+  it("700027 quoting an empty thumbprint is 'the key was not found': the header had none Entra could read", () => {
+    const d = explain("AADSTS700027: Client assertion contains an invalid signature. [Reason - The key was not found., Thumbprint of key used by client: '', Please visit the Azure Portal]");
+    expect(d.error?.catalogId).toBe("700027-key-not-found");
+    expect(d.error?.likelyCauses[0]).toBe("thumbprint-unreadable");
+  });
+
+  it("every catalog code has at least one likely cause, and each is a cause the doctor knows", async () => {
+    const { CAUSES } = await import("../../lib/entra/doctor/index.ts");
+    for (const id of Object.keys(CATALOG) as CatalogId[]) {
+      if (id === "70002") continue; // only ever the first of two codes: the second one is explained
+      const causes = likelyCausesFor(id).length ? likelyCausesFor(id) : likelyCausesFor(String(CATALOG[id].code));
+      expect(causes.length, id).toBeGreaterThan(0);
+      for (const c of causes) expect(Object.keys(CAUSES), `${id} → ${c}`).toContain(c);
+    }
   });
 
   it("every ranking names catalog ids (or codes) and causes the doctor knows", async () => {
     const { CAUSES } = await import("../../lib/entra/doctor/index.ts");
-    for (const key of ["700027-not-registered", "700027-bad-signature", "700027-key-expired", "700027-key-too-small", "700024", "700023", "700021", "50048", "50027", "5002738", "5002723", "5002730", "1002012", "7000216", "700016", "90002"]) {
-      expect(CATALOG[key] ?? Object.values(CATALOG).find((e) => String(e.code) === key), key).toBeDefined();
+    for (const key of ["700027-not-registered", "700027-bad-signature", "700027-key-expired", "700027-key-not-found", "50032", "700024", "700023", "700021", "50048", "50027", "5002738", "5002723", "5002730", "1002012", "7000216", "700016", "90002"]) {
+      expect(CATALOG[key as CatalogId] ?? Object.values(CATALOG).find((e) => String(e.code) === key), key).toBeDefined();
       for (const id of likelyCausesFor(key)) expect(Object.keys(CAUSES), `${key} → ${id}`).toContain(id);
     }
   });

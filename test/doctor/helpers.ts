@@ -132,7 +132,7 @@ export async function mockAnswer(fields: Record<string, string>, certificates: U
   );
   const body = (await response.json()) as { error_codes?: number[] };
   if (response.status === 200) return "ok";
-  return body.error_codes?.[0] ?? -1;
+  return body.error_codes?.at(-1) ?? -1; // the code that names the failure comes last ([70002, 50032])
 }
 
 export interface Verdicts {

@@ -128,12 +128,16 @@ export function tokenRequest(form: Record<string, string>, options: { origin?: s
 }
 
 /** Checks an Entra error answer: status, error, error_codes, the description text, the trailer and headers. */
-export async function expectAadError(response: Response, status: number, error: string, code: number, text: string): Promise<Record<string, unknown>> {
+/** `code`: the AADSTS code, or all of them for the older two-code form ([70002, 50032]); `text` starts at the first "AADSTSnnn: " or after the last one. */
+export async function expectAadError(response: Response, status: number, error: string, code: number | number[], text: string): Promise<Record<string, unknown>> {
   const body = (await response.json()) as Record<string, unknown>;
-  expect({ status: response.status, error: body.error, error_codes: body.error_codes }).toEqual({ status, error, error_codes: [code] });
+  const codes = Array.isArray(code) ? code : [code];
+  code = codes[codes.length - 1]!;
+  expect({ status: response.status, error: body.error, error_codes: body.error_codes }).toEqual({ status, error, error_codes: codes });
   const description = String(body.error_description);
-  expect(description.slice(0, description.indexOf(" Trace ID: "))).toBe(`AADSTS${code}: ${text}`);
-  expect(description).toBe(`AADSTS${code}: ${text} Trace ID: ${body.trace_id} Correlation ID: ${body.correlation_id} Timestamp: ${body.timestamp}`);
+  const full = codes.length > 1 ? text : `AADSTS${code}: ${text}`;
+  expect(description.slice(0, description.indexOf(" Trace ID: "))).toBe(full);
+  expect(description).toBe(`${full} Trace ID: ${body.trace_id} Correlation ID: ${body.correlation_id} Timestamp: ${body.timestamp}`);
   expect(body.timestamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
   expect(body.trace_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   expect(body.error_uri).toBe(`https://login.microsoftonline.com/error?code=${code}`);

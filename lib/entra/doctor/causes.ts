@@ -3,6 +3,7 @@
  * the fix, and whether Entra refuses the request for it. The detail and the evidence are filled
  * in where a cause is detected (the check-*.ts files, error-text.ts), from the bytes at hand.
  */
+import type { CatalogId } from "../aadsts-catalog.ts";
 import type { Cause, CauseSeverity } from "./types.ts";
 
 export interface CauseSpec {
@@ -22,13 +23,18 @@ export const CAUSES = {
     severity: "error",
   },
   "x5t-standard-base64": {
-    title: "The thumbprint header is standard base64, not base64url",
-    fix: "Use base64url (RFC 4648 §5): replace + with -, / with _, and drop the = padding.",
-    severity: "error",
+    title: "The thumbprint header is standard base64 (+ / =): Entra reads it (msal4j and MSAL Go send it so)",
+    fix: "Nothing to fix for Entra. RFC 7515's own form is base64url without padding (replace + with -, / with _, drop =), which stricter JOSE libraries want.",
+    severity: "info",
   },
   "x5t-padded": {
-    title: "The thumbprint header ends with = padding",
-    fix: "Drop the trailing = characters: JOSE uses base64url without padding (RFC 7515 §2).",
+    title: "The thumbprint header ends with = padding: Entra reads it (MSAL Python sends it so)",
+    fix: "Nothing to fix for Entra. RFC 7515 §2's form leaves the = out, which stricter JOSE libraries want.",
+    severity: "info",
+  },
+  "thumbprint-unreadable": {
+    title: "The header names a key in a form Entra cannot read",
+    fix: "Put the certificate's thumbprint in the header: x5t = base64url of the 20 SHA-1 bytes of the certificate DER (or x5t#S256 with SHA-256), nothing else in the value.",
     severity: "error",
   },
   "sha256-in-x5t": {
@@ -52,7 +58,7 @@ export const CAUSES = {
     severity: "error",
   },
   "x5c-malformed": {
-    title: "x5c is not an array of standard-base64 certificates",
+    title: "x5c holds no certificate Entra can read",
     fix: "x5c is an array of standard base64 (not base64url) DER certificates, the signing certificate first (RFC 7515 §4.1.6); or leave it out.",
     severity: "error",
   },
@@ -60,6 +66,52 @@ export const CAUSES = {
     title: "Only kid names the key",
     fix: "Entra looks kid up among the app's key IDs; send x5t or x5t#S256 instead, which every certificate has.",
     severity: "warning",
+  },
+  // ── Read from pasted errors only: the assertion's bytes cannot show these ──────────────────────
+  "clock-skew": {
+    title: "The clock (or time zone) of the machine that signs is off",
+    fix: "Sync the clock (w32tm /resync on Windows, timedatectl / chrony elsewhere) and build nbf/exp from UTC seconds, not local time.",
+    severity: "error",
+  },
+  "wrong-cloud": {
+    title: "The request goes to another cloud's authority than the one the tenant lives in",
+    fix: "Use the authority host of the tenant's cloud: login.microsoftonline.com (global), login.microsoftonline.us (US Gov), login.partner.microsoftonline.cn (China); and the same host in aud.",
+    severity: "error",
+  },
+  "ps256-refused": {
+    title: "Entra refused a PS256 assertion it should take (a service-side problem seen in 2024)",
+    fix: "Retry later, or sign with RS256 and x5t (MSAL.NET 4.60.1 switched back to RS256 as a workaround).",
+    severity: "error",
+  },
+  "public-client": {
+    title: "The app registration is set up as a public client",
+    fix: "App registration > Authentication > 'Allow public client flows': No for an app that signs in as itself (or use a separate confidential app).",
+    severity: "error",
+  },
+  "secret-wrong": {
+    title: "A client secret was sent, and it is not the secret's value",
+    fix: "Send the secret's Value (shown once when it is made), not its Secret ID; or sign in with the certificate instead, as this workshop does.",
+    severity: "error",
+  },
+  "secret-expired": {
+    title: "The app's client secret has expired",
+    fix: "Make a new secret under Certificates & secrets, or move the app to a certificate.",
+    severity: "error",
+  },
+  "app-disabled": {
+    title: "The app or its service principal is disabled",
+    fix: "Enterprise applications > the app > Properties > 'Enabled for users to sign-in?' = Yes (an admin may have disabled it on purpose: ask first).",
+    severity: "error",
+  },
+  "resource-not-in-tenant": {
+    title: "The resource (API) in the scope does not exist in this tenant",
+    fix: "Check the scope's resource: https://graph.microsoft.com/.default, or your API's Application ID URI; a multi-tenant API must be consented in this tenant first.",
+    severity: "error",
+  },
+  "service-problem": {
+    title: "A problem on Entra's side, not in the request",
+    fix: "Retry after a short wait; if it persists, quote the Correlation ID and Timestamp to Microsoft support.",
+    severity: "error",
   },
   // ── The signature ──────────────────────────────────────────────────────────────────────────────
   "key-mismatch": {
@@ -302,7 +354,7 @@ export function cause(
   id: CauseId,
   detail: string,
   evidence: [string, string][] = [],
-  options: { aadsts?: number; catalogId?: string; severity?: CauseSeverity; outcome?: string } = {},
+  options: { aadsts?: number; catalogId?: CatalogId; severity?: CauseSeverity; outcome?: string } = {},
 ): Cause {
   const spec: CauseSpec = CAUSES[id];
   const severity = options.severity ?? spec.severity;

@@ -51,7 +51,7 @@ export function checkCertificate(s: AssertionState): void {
     const big = cert.info.keyBits >= 2048;
     add(s,
       { id: "key-size", title: "at least 2048 bits", status: big ? "pass" : "fail", saw: `${cert.info.keyBits} bits`, expected: "2048 bits or more" },
-      "700027-key-too-small",
+      "50032",
       big ? [] : [{ id: "rsa-under-2048", detail: `The key is ${cert.info.keyBits} bits; Entra wants at least 2048.`, evidence: [["modulus", `${cert.info.keyBits} bits`]] }],
     );
   } else {

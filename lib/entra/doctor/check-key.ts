@@ -3,9 +3,10 @@
  * (700027), with the thumbprints side by side for the report (run.thumbprints).
  */
 import { base64urlEncode } from "../../crypto/base64url.ts";
-import { windowsThumbprint } from "../../formats/x509/index.ts";
+import { parseCertificate, windowsThumbprint } from "../../formats/x509/index.ts";
 import { add, GUID, short, shortText, type AssertionState, type Found1 } from "./check-state.ts";
-import { identifiesCertificate, readThumbprint, sha, type CertFacts, type ThumbprintReading } from "./thumbprints.ts";
+import { entraCanDecode, equal, identifiesCertificate, readThumbprint, sha, type CertFacts, type ThumbprintReading } from "./thumbprints.ts";
+import { tolerantBase64 } from "./tolerant-jwt.ts";
 import type { CheckStatus, ThumbprintRow } from "./types.ts";
 
 /** Checks the key the header names; keeps the thumbprint Entra uses (s.key) for the signature check. */
@@ -25,22 +26,22 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
   const x5t = header.x5t;
   const kid = header.kid;
   const x5c = header.x5c;
-  for (const [name, value] of [["x5t#S256", x5tS256], ["x5t", x5t], ["kid", kid]] as const) {
-    if (value !== undefined && typeof value !== "string") found.push({ id: "malformed-jwt", detail: `${name} is ${JSON.stringify(value)}, not a string.` });
-  }
+  // Which header Entra reads: x5t#S256 if present (whatever its value), else x5t, else x5c, else kid.
+  const usedName = x5tS256 !== undefined ? "x5t#S256" : x5t !== undefined ? "x5t" : undefined;
+  // x5c counts only without a thumbprint header; one string (MSAL.NET) and line breaks (MSAL Python) are read.
   let x5cFirst: Uint8Array | undefined;
-  if (x5c !== undefined) {
-    const items = Array.isArray(x5c) ? x5c : undefined;
-    const bad = !items || items.length === 0 || items.some((i) => typeof i !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(i) || i.length % 4 !== 0);
-    if (bad) found.push({ id: "x5c-malformed", detail: !items ? "x5c is not an array." : items.length === 0 ? "x5c is an empty array." : "An x5c entry is not standard base64 (x5c uses standard base64 with padding, unlike every other JOSE field: RFC 7515 §4.1.6)." });
-    else x5cFirst = new Uint8Array(Buffer.from(items[0] as string, "base64"));
+  if (!usedName && x5c !== undefined) {
+    x5cFirst = readX5c(x5c);
+    if (!x5cFirst) found.push({ id: "x5c-malformed", detail: Array.isArray(x5c) && x5c.length === 0 ? "x5c is an empty array." : "The first x5c entry is not a certificate in standard base64 (RFC 7515 §4.1.6), so Entra has no key to look up." });
+  } else if (usedName && x5c !== undefined && !readX5c(x5c)) {
+    run.notes.push(`x5c is not a readable certificate, but Entra goes by ${usedName} and does not look at it.`);
   }
   // Both thumbprint headers, shown side by side with the certificate's.
   const readings: ThumbprintReading[] = [];
   for (const [name, value] of [["x5t", x5t], ["x5t#S256", x5tS256]] as const) {
     const reading = typeof value === "string" && value !== "" ? readThumbprint(name, value, cert) : undefined;
     if (reading) readings.push(reading);
-    const used = name === "x5t#S256" ? typeof x5tS256 === "string" && x5tS256 !== "" : typeof x5t === "string" && x5t !== "" && !(typeof x5tS256 === "string" && x5tS256 !== "");
+    const used = name === usedName;
     if (reading || cert) {
       const row: ThumbprintRow = { algorithm: name === "x5t" ? "SHA-1" : "SHA-256", header: name, used };
       if (reading) {
@@ -55,33 +56,47 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
       run.thumbprints.push(row);
     }
   }
-  const usedReading = readings.find((r) => r.header === "x5t#S256") ?? readings.find((r) => r.header === "x5t");
+  const usedReading = readings.find((r) => r.header === usedName);
   const other = readings.find((r) => r !== usedReading);
   if (usedReading && other && cert && !identifiesCertificate(other, cert))
     run.notes.push(`${other.header} is also in the header and does not match the certificate, but Entra uses ${usedReading.header} (x5t#S256 wins) and ignores it.`);
 
   let sawKey: string;
-  if (usedReading) {
-    sawKey = `${usedReading.header} ${short(usedReading.value, 60)}${usedReading.bytes ? ` (${usedReading.bytes.length} bytes)` : ""}`;
-    if (!usedReading.strictOk) {
+  let kidMatches = false;
+  if (usedName) {
+    const value = usedName === "x5t" ? x5t : x5tS256;
+    if (!usedReading || !usedReading.strictOk) {
+      sawKey = `${usedName} ${typeof value === "string" ? short(value, 60) : JSON.stringify(value)}`;
+      found.push({
+        id: "thumbprint-unreadable",
+        detail:
+          typeof value !== "string" ? `${usedName} is ${JSON.stringify(value)}, not a string: Entra finds no key by it ('The key was not found.', quoting an empty thumbprint).`
+          : value === "" ? `${usedName} is empty: Entra finds no key by it and quotes the thumbprint as ''.`
+          : `${usedName} is not base64url nor base64: ${usedReading ? usedReading.problems.map((p) => p.text).join("; ") : "it cannot be decoded"}.`,
+      });
+    } else {
+      sawKey = `${usedReading.header} ${short(usedReading.value, 60)}${usedReading.bytes ? ` (${usedReading.bytes.length} bytes)` : ""}`;
       if (usedReading.issues.includes("standard-base64"))
-        found.push({ id: "x5t-standard-base64", detail: `${usedReading.header} has ${describeProblem(usedReading)}: it is standard base64 (RFC 4648 §4), not base64url (§5).`, evidence: thumbprintEvidence(usedReading, cert) });
+        found.push({ id: "x5t-standard-base64", detail: `${usedReading.header} has ${describeProblem(usedReading)}: standard base64 (RFC 4648 §4). Entra reads it (msal4j and MSAL Go send thumbprints so); RFC 7515 uses base64url (§5).`, evidence: thumbprintEvidence(usedReading, cert) });
       else if (usedReading.issues.includes("padded"))
-        found.push({ id: "x5t-padded", detail: `${usedReading.header} ends with "=" padding, which base64url in JOSE leaves out (RFC 7515 §2).`, evidence: thumbprintEvidence(usedReading, cert) });
-      else found.push({ id: "malformed-jwt", detail: `${usedReading.header} is not base64url: ${usedReading.problems.map((p) => p.text).join("; ")}.` });
+        found.push({ id: "x5t-padded", detail: `${usedReading.header} ends with "=" padding. Entra reads it (MSAL Python sends it so); RFC 7515 §2 leaves the padding out.`, evidence: thumbprintEvidence(usedReading, cert) });
     }
   } else if (x5cFirst) {
     sawKey = `x5c[0], a ${x5cFirst.length}-byte certificate (no thumbprint header)`;
-  } else if (typeof kid === "string" && kid !== "") {
-    sawKey = `kid ${short(kid, 50)} only`;
+  } else if (x5c !== undefined) {
+    sawKey = "x5c, with no certificate Entra can read";
+  } else if (kid !== undefined) {
+    sawKey = `kid ${typeof kid === "string" ? short(kid, 50) : JSON.stringify(kid)} only`;
+    // MSAL.NET 4.7-4.9 sent kid = base64url SHA-1 thumbprint, and Entra took it.
+    kidMatches = typeof kid === "string" && !!cert && entraCanDecode(kid) && equal(tolerantBase64(kid) ?? new Uint8Array(), cert.sha1);
   } else {
     sawKey = "no x5t, x5t#S256, x5c or kid";
-    if (!found.length) found.push({ id: "no-thumbprint", detail: "The header has no x5t, x5t#S256, x5c or kid: Entra cannot tell which certificate to check the signature with." });
+    found.push({ id: "no-thumbprint", detail: "The header has no x5t, x5t#S256, x5c or kid: Entra cannot tell which certificate to check the signature with." });
   }
-  const malformed = found.length > 0 && found.some((f) => f.id !== "no-thumbprint");
+  const errors = found.filter((f) => f.id !== "x5t-padded" && f.id !== "x5t-standard-base64");
   add(s,
-    { id: "key-id", title: "a key named in the header", status: found.length ? "fail" : "pass", saw: sawKey, expected: "x5t#S256 or x5t in base64url (or x5c, kid)" },
-    malformed ? "50027" : found.length ? "5002723" : undefined,
+    { id: "key-id", title: "a key named in the header", status: errors.length ? "fail" : "pass", saw: sawKey, expected: "x5t#S256 or x5t in base64url (or x5c, kid)" },
+    errors.some((f) => f.id === "no-thumbprint") ? "5002723" : errors.length ? "700027-key-not-found" : undefined,
     found,
   );
 
@@ -89,7 +104,9 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
   const reg: Found1[] = [];
   let status: CheckStatus = "skip";
   let saw = cert ? "" : "no certificate given (--cert FILE)";
-  if (usedReading) {
+  if (usedName && !usedReading?.strictOk) {
+    saw = "(no key Entra can read)";
+  } else if (usedReading) {
     const issues = usedReading.issues;
     const quoted = usedReading.entraQuotes ? `Entra would quote '${shortText(usedReading.entraQuotes, 24)}'` : "";
     if (issues.includes("hex-text") || issues.includes("hex-raw")) {
@@ -122,21 +139,29 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
     status = same ? "pass" : "fail";
     saw = same ? "x5c[0] is this certificate" : `x5c[0] is another certificate (SHA-1 ${windowsThumbprint(sha(x5cFirst, "sha1"))})`;
     if (!same) reg.push({ id: "x5t-other-certificate", detail: "x5c[0] is another certificate than the one given.", evidence: [["x5c[0] SHA-1", windowsThumbprint(sha(x5cFirst, "sha1"))], ["certificate SHA-1", windowsThumbprint(cert.sha1)]] });
-  } else if (!usedReading && !x5cFirst && typeof kid === "string" && kid !== "") {
+  } else if (!usedName && x5c === undefined && kidMatches && cert) {
+    status = "pass";
+    saw = "kid is this certificate's SHA-1 thumbprint in base64url (as MSAL.NET 4.7-4.9 sent it)";
+  } else if (!usedName && x5c === undefined && typeof kid === "string" && kid !== "") {
     if (GUID.test(kid)) {
       status = "warn";
       saw = `kid ${short(kid, 40)}: Entra matches it against the app's key IDs, which the doctor cannot see`;
       reg.push({ id: "kid-only", detail: "The header names the key only by kid; Entra compares it with the key IDs of the app's certificates (Graph keyCredentials keyId), which the doctor cannot see.", outcome: "unknown: AADSTS700027 unless kid is the key ID of a certificate uploaded to the app" });
       run.unverified.push("key-registered");
     } else {
-      status = "fail";
-      saw = `kid ${short(kid, 40)} is not a GUID, so it is no key ID of the app`;
-      reg.push({ id: "kid-only", severity: "error", detail: `The header names the key only by kid "${short(kid, 40)}"; Entra compares kid with the app's key IDs, which are GUIDs, so no registered key can match.` });
+      status = cert ? "fail" : "warn";
+      saw = `kid ${short(kid, 40)} is neither a key ID (GUID) nor ${cert ? "this certificate's" : "a"} base64url SHA-1 thumbprint`;
+      if (cert) reg.push({ id: "kid-only", severity: "error", detail: `The header names the key only by kid "${short(kid, 40)}", which is no key ID of the app (a GUID) and not the certificate's thumbprint: Entra answers 'The key was not found.'` });
+      else {
+        reg.push({ id: "kid-only", detail: `The header names the key only by kid "${short(kid, 40)}"; without the certificate the doctor cannot tell whether it is its base64url SHA-1 thumbprint.`, outcome: "unknown: AADSTS700027 unless kid is the certificate's base64url SHA-1 thumbprint" });
+        run.unverified.push("key-registered");
+      }
     }
   }
   if (status === "skip" && !saw) saw = "(no key named)";
   if (status === "skip" && !cert) run.unverified.push("key-registered");
-  add(s, { id: "key-registered", title: "that key is registered", status, saw, expected: cert ? `${usedReading?.header === "x5t" ? `x5t ${base64urlEncode(cert.sha1)}` : `x5t#S256 ${base64urlEncode(cert.sha256)}`}` : "the thumbprint of the uploaded certificate" }, status === "fail" ? "700027-not-registered" : undefined, reg);
+  const notFound = reg.some((f) => f.id === "kid-only");
+  add(s, { id: "key-registered", title: "that key is registered", status, saw, expected: cert ? `${usedReading?.header === "x5t" ? `x5t ${base64urlEncode(cert.sha1)}` : `x5t#S256 ${base64urlEncode(cert.sha256)}`}` : "the thumbprint of the uploaded certificate" }, status === "fail" ? (notFound ? "700027-key-not-found" : "700027-not-registered") : undefined, reg);
   return usedReading;
 }
 
@@ -156,4 +181,23 @@ function thumbprintEvidence(r: ThumbprintReading, cert: CertFacts | undefined): 
 function describeProblem(r: ThumbprintReading): string {
   const p = r.problems.find((x) => x.kind === "standard-alphabet") ?? r.problems[0];
   return p ? p.text : "characters outside base64url";
+}
+
+/** The first x5c certificate as Entra reads it: an array or one string, standard base64, whitespace ignored. */
+function readX5c(x5c: unknown): Uint8Array | undefined {
+  const first = Array.isArray(x5c) ? x5c[0] : x5c;
+  if (typeof first !== "string") return undefined;
+  const compact = first.replace(/\s+/g, "");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact) || compact.length % 4 !== 0) return undefined;
+  const der = new Uint8Array(Buffer.from(compact, "base64"));
+  return looksLikeCertificate(der) ? der : undefined;
+}
+
+function looksLikeCertificate(der: Uint8Array): boolean {
+  try {
+    parseCertificate(der);
+    return true;
+  } catch {
+    return false;
+  }
 }

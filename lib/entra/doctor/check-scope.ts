@@ -2,6 +2,7 @@
  * The scope, checked after the assertion (mock-aad/core.ts): one <resource>/.default (1002012, 70011).
  * The form's own check (check-form.ts) only asks that there is a scope.
  */
+import type { CatalogId } from "../aadsts-catalog.ts";
 import { add, GUID, short, type CheckState, type Found1 } from "./check-state.ts";
 import type { CheckStatus } from "./types.ts";
 
@@ -13,7 +14,7 @@ export function checkScope(s: CheckState): void {
   const notDefault = scopes.find((scope) => !/\/\.default$/i.test(scope));
   const resource = scopes.length === 1 && !notDefault ? scopes[0]!.slice(0, -"/.default".length) : undefined;
   let status: CheckStatus = "pass";
-  let catalogId: string | undefined;
+  let catalogId: CatalogId | undefined;
   const found: Found1[] = [];
   if (input.found.field === "scope") {
     status = "fail";

@@ -3,6 +3,7 @@
  * the run they append to, what was worked out from the form and the URL, and the assertion as read.
  * `add` is how a check records itself and the causes it found.
  */
+import type { CatalogId } from "../aadsts-catalog.ts";
 import { CATALOG } from "../aadsts-catalog.ts";
 import { cause, type CauseId } from "./causes.ts";
 import { endpointOf } from "./read-input.ts";
@@ -96,16 +97,16 @@ export function readAssertion(s: CheckState): AssertionState {
 }
 
 /** Adds a check and the causes it found; a failing check's code goes on its error causes. */
-export function add(s: CheckState, check: Omit<Check, "aadsts" | "catalogId">, catalogId: string | undefined, found: Found1[] = []): void {
+export function add(s: CheckState, check: Omit<Check, "aadsts" | "catalogId">, catalogId: CatalogId | undefined, found: Found1[] = []): void {
   const full: Check = { ...check };
   if (check.status === "fail" && catalogId) {
     full.catalogId = catalogId;
-    full.aadsts = CATALOG[catalogId]!.code;
+    full.aadsts = CATALOG[catalogId].code;
   }
   s.run.checks.push(full);
   const order = s.run.checks.length;
   for (const f of found) {
-    const c = cause(f.id, f.detail, f.evidence ?? [], { ...(check.status === "fail" && catalogId ? { aadsts: CATALOG[catalogId]!.code, catalogId } : {}), ...(f.severity ? { severity: f.severity } : {}) });
+    const c = cause(f.id, f.detail, f.evidence ?? [], { ...(check.status === "fail" && catalogId ? { aadsts: CATALOG[catalogId].code, catalogId } : {}), ...(f.severity ? { severity: f.severity } : {}) });
     // A warning found by a check that passed (or warned) stays a warning; an error cause found
     // by a check that did not fail (e.g. tolerated) is reported as a warning.
     if (c.severity === "error" && check.status !== "fail") c.severity = "warning";

@@ -5,7 +5,7 @@
  * then by what the text itself says (the thumbprint Entra quotes, the times it prints, the dates of
  * the key it found).
  */
-import { CATALOG, catalogEntriesFor, type CatalogEntry } from "../aadsts-catalog.ts";
+import { CATALOG, catalogEntriesFor, type CatalogEntry, type CatalogId } from "../aadsts-catalog.ts";
 import { fromHex } from "../../bytes.ts";
 import { windowsThumbprint } from "../../formats/x509/index.ts";
 import { base64urlEncode } from "../../crypto/base64url.ts";
@@ -18,32 +18,52 @@ import type { Cause, DiagnosisError } from "./types.ts";
 const LIKELY: Readonly<Record<string, CauseId[]>> = {
   "700027-not-registered": ["cert-not-uploaded", "x5t-hex-text", "x5t-other-certificate", "sha256-in-x5t", "sha1-in-x5t-s256", "wrong-tenant"],
   "700027-bad-signature": ["key-mismatch", "signature-over-other-input", "ps256-with-pkcs1-signature", "rs256-with-pss-signature", "pss-salt-length"],
-  "700027-key-expired": ["cert-expired", "cert-not-yet-valid"],
-  "700027-key-too-small": ["rsa-under-2048"],
+  "700027-key-expired": ["cert-expired", "cert-not-yet-valid", "clock-skew"],
+  "700027-key-not-found": ["thumbprint-unreadable", "kid-only", "x5c-malformed", "cert-not-uploaded"],
+  "50032": ["rsa-under-2048"],
   "700027": ["cert-not-uploaded", "x5t-hex-text", "key-mismatch", "x5t-other-certificate", "cert-expired", "ps256-with-pkcs1-signature"],
-  "700024": ["expired", "nbf-milliseconds", "not-yet-valid", "exp-missing"],
-  "700023": ["aud-other-tenant", "aud-graph-resource", "aud-trailing-slash", "aud-common", "aud-not-token-endpoint"],
+  "700024": ["expired", "clock-skew", "nbf-milliseconds", "not-yet-valid", "exp-missing"],
+  "700023": ["aud-other-tenant", "aud-graph-resource", "aud-trailing-slash", "aud-common", "aud-not-token-endpoint", "wrong-cloud"],
   "700021": ["iss-client-id-mismatch"],
   "50048": ["iss-sub-mismatch"],
-  "50027": ["segment-standard-base64", "x5t-standard-base64", "x5t-padded", "json-bom", "json-not-utf8", "alg-none", "malformed-jwt"],
+  "50027": ["segment-standard-base64", "json-bom", "json-not-utf8", "alg-none", "malformed-jwt", "form-field"],
   "5002738": ["alg-unsupported", "alg-none"],
   "5002723": ["no-thumbprint"],
-  "5002730": ["ec-key", "key-not-rsa"],
+  "5002730": ["ps256-refused", "ec-key", "key-not-rsa"],
   "90014": ["claim-missing", "form-field"],
   "1002012": ["scope-without-default"],
   "70011": ["scope-without-default", "form-field"],
   "7000216": ["jwt-as-scope", "form-field"],
-  "7000218": ["jwt-as-scope", "form-field"],
+  "7000218": ["public-client", "form-field", "jwt-as-scope"],
   "900144": ["form-field"],
   "90011": ["form-field"],
   "70003": ["form-field"],
-  "700016": ["unknown-client-id", "wrong-tenant"],
-  "90002": ["wrong-tenant"],
-  "90002-discovery": ["wrong-tenant"],
+  "700016": ["unknown-client-id", "wrong-tenant", "wrong-cloud"],
+  "90002": ["wrong-tenant", "wrong-cloud"],
+  "90002-discovery": ["wrong-tenant", "wrong-cloud"],
   "9001023": ["wrong-tenant"],
   "900023": ["wrong-tenant"],
-  // Older service: the hex-text x5t was answered with 50012 (AzureAD/azure-activedirectory-library-for-dotnet #309).
-  "50012": ["x5t-hex-text", "key-mismatch"],
+  // Older service: the hex-text x5t was answered with 50012 (AzureAD/azure-activedirectory-library-for-dotnet #309);
+  // the same code carried a wrong aud and a wrong secret (the catalog's sources).
+  "50012": ["x5t-hex-text", "aud-other-tenant", "secret-wrong", "key-mismatch"],
+  "50013": ["key-mismatch", "signature-over-other-input", "ps256-with-pkcs1-signature"],
+  "70002": ["cert-not-uploaded", "key-mismatch", "secret-wrong"],
+  "70001": ["unknown-client-id", "wrong-tenant"],
+  "700025": ["public-client"],
+  "700026": ["cert-not-uploaded"],
+  "7000215": ["secret-wrong", "secret-expired"],
+  "7000222": ["secret-expired"],
+  "7000112": ["app-disabled"],
+  "1000502": ["cert-expired", "cert-not-yet-valid", "clock-skew"],
+  "5002727": ["malformed-jwt"],
+  "5002741": ["aud-not-token-endpoint"],
+  "700022": ["scope-without-default"],
+  "90130": ["wrong-tenant"],
+  "50049": ["wrong-cloud"],
+  "500011": ["resource-not-in-tenant", "wrong-tenant", "scope-without-default"],
+  "900561": ["form-field"],
+  "9002313": ["form-field"],
+  "50000": ["service-problem"],
 };
 
 export interface ExplainedError {
@@ -53,7 +73,10 @@ export interface ExplainedError {
 }
 
 interface ParsedError {
+  /** The code that names the failure (in the two-code form, the second). */
   code: number;
+  /** Every code in the answer, when there are several. */
+  codes?: number[];
   description: string;
   error?: string;
   traceId?: string;
@@ -61,30 +84,38 @@ interface ParsedError {
   timestamp?: string;
 }
 
-/** Reads the code, the text and the support ids out of a JSON body or loose text; undefined without a code. */
+/**
+ * Codes that only say "the credential was refused" and come first in the older two-code form
+ * ("AADSTS70002: Error validating credentials. AADSTS50012: …"): the code after them names the failure.
+ */
+const LEADING_CODES = new Set([70002, 70000]);
+
+/**
+ * Reads the code, the text and the support ids out of what people paste: a JSON body, a Python dict
+ * (MSAL Python's result, single quotes), a library's wrapping (MsalServiceException: …,
+ * ClientCertificateCredential authentication failed: …), loose text with CRLF or escaped \r\n,
+ * form-encoded text (+ for spaces). Undefined when no AADSTS code is in it.
+ */
 export function parseEntraError(text: string): ParsedError | undefined {
-  let body: Record<string, unknown> | undefined;
-  const start = text.indexOf("{");
-  const end = text.lastIndexOf("}");
-  if (start >= 0 && end > start) {
-    try {
-      const value: unknown = JSON.parse(text.slice(start, end + 1));
-      if (value && typeof value === "object" && !Array.isArray(value)) body = value as Record<string, unknown>;
-    } catch {
-      // loose text
-    }
-  }
+  text = normalisePaste(text);
+  const body = readBody(text);
   const description = typeof body?.error_description === "string" ? body.error_description : text;
-  const fromCodes = Array.isArray(body?.error_codes) && typeof body.error_codes[0] === "number" ? (body.error_codes[0] as number) : undefined;
-  const fromText = /AADSTS(\d+)/i.exec(description)?.[1] ?? /AADSTS(\d+)/i.exec(text)?.[1];
-  const code = fromCodes ?? (fromText ? Number(fromText) : undefined);
+  const listed = Array.isArray(body?.error_codes) ? (body.error_codes as unknown[]).filter((c): c is number => typeof c === "number") : [];
+  const inText = [...description.matchAll(/AADSTS\s*(\d+)/gi)].map((m) => Number(m[1]));
+  const codes = listed.length ? listed : inText.length ? inText : [...text.matchAll(/AADSTS\s*(\d+)/gi)].map((m) => Number(m[1]));
+  const code = codes.find((c) => !LEADING_CODES.has(c)) ?? codes[0];
   if (code === undefined) return undefined;
-  const guid = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})";
   const out: ParsedError = { code, description: cleanDescription(description, code) };
+  if (codes.length > 1 && codes.some((c) => c !== code)) out.codes = [...new Set(codes)];
   const str = (name: string) => (typeof body?.[name] === "string" ? (body[name] as string) : undefined);
   if (str("error")) out.error = str("error")!;
-  const traceId = str("trace_id") ?? new RegExp(`Trace ID:\\s*${guid}`, "i").exec(text)?.[1];
-  const correlationId = str("correlation_id") ?? new RegExp(`Correlation ID:\\s*${guid}`, "i").exec(text)?.[1];
+  else {
+    const oauth = /\b(invalid_client|invalid_request|invalid_grant|unauthorized_client|invalid_scope|invalid_resource|unsupported_grant_type|invalid_tenant|invalid_instance|server_error)\b/.exec(text)?.[1];
+    if (oauth) out.error = oauth;
+  }
+  // Trace and correlation IDs are GUIDs from Entra, but people paste them redacted or mangled: take the word.
+  const traceId = str("trace_id") ?? /Trace ID:\s*([^\s,'"\\]+)/i.exec(text)?.[1];
+  const correlationId = str("correlation_id") ?? /Correlation ID:\s*([^\s,'"\\]+)/i.exec(text)?.[1];
   const timestamp = str("timestamp") ?? /Timestamp:\s*(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d+)?Z?)/i.exec(text)?.[1];
   if (traceId) out.traceId = traceId;
   if (correlationId) out.correlationId = correlationId;
@@ -94,11 +125,50 @@ export function parseEntraError(text: string): ParsedError | undefined {
 
 /** The description without "AADSTSnnn: " in front and the Trace ID / Correlation ID / Timestamp trailer. */
 function cleanDescription(description: string, code: number): string {
-  let d = description.replace(/\\r\\n|\r\n|\r|\n/g, " ");
+  let d = description.replace(/\\r\\n|\\n|\r\n|\r|\n/g, " ");
   const at = d.search(/\s*Trace ID:/i);
   if (at >= 0) d = d.slice(0, at);
-  d = d.replace(new RegExp(`^.*?AADSTS${code}:\\s*`, "i"), "");
-  return d.trim();
+  d = d.replace(new RegExp(`^.*?AADSTS${code}\\s*:\\s*`, "is"), "");
+  return d.replace(/\s{2,}/g, " ").trim();
+}
+
+/** A form-encoded paste ("AADSTS500011:+The+resource…") reads as text; CRLF stays. */
+function normalisePaste(text: string): string {
+  if (/AADSTS\d+:\+/.test(text) && !/AADSTS\d+: /.test(text)) {
+    try {
+      return decodeURIComponent(text.replace(/\+/g, " "));
+    } catch {
+      return text.replace(/\+/g, " ");
+    }
+  }
+  return text;
+}
+
+/** The JSON object in the text, or a Python dict's fields (MSAL Python prints its result so). */
+function readBody(text: string): Record<string, unknown> | undefined {
+  const start = text.indexOf("{");
+  const end = text.lastIndexOf("}");
+  if (start >= 0 && end > start) {
+    try {
+      const value: unknown = JSON.parse(text.slice(start, end + 1));
+      if (value && typeof value === "object" && !Array.isArray(value)) return value as Record<string, unknown>;
+    } catch {
+      // not JSON: maybe a Python dict
+    }
+  }
+  const quoted = (name: string) => new RegExp(`['"]${name}['"]\\s*:\\s*(['"])((?:\\\\.|(?!\\1).)*)\\1`, "s").exec(text)?.[2];
+  const description = quoted("error_description");
+  if (description === undefined) return undefined;
+  const body: Record<string, unknown> = { error_description: description };
+  const error = quoted("error");
+  if (error !== undefined) body.error = error;
+  const codes = /['"]error_codes['"]\s*:\s*\[([\d,\s]*)\]/.exec(text)?.[1];
+  if (codes) body.error_codes = codes.split(",").map((c) => Number(c.trim())).filter((c) => Number.isFinite(c) && c > 0);
+  for (const name of ["trace_id", "correlation_id", "timestamp"]) {
+    const value = quoted(name);
+    if (value !== undefined) body[name] = value;
+  }
+  return body;
 }
 
 /** Which catalog entry a text is: for codes with several texts, the reason decides. */
@@ -106,13 +176,13 @@ export function matchCatalogEntry(code: number, description: string, error?: str
   const entries = catalogEntriesFor(code);
   if (entries.length <= 1) return entries[0];
   if (code === 700027) {
-    const id = /key was not found|not registered on application/i.test(description)
-      ? "700027-not-registered"
+    const id: CatalogId | undefined = /key was not found|not registered on application/i.test(description)
+      ? /Thumbprint of key used by client:\s*'[0-9A-Fa-f]+'/i.test(description)
+        ? "700027-not-registered"
+        : "700027-key-not-found"
       : /key used is expired/i.test(description)
         ? "700027-key-expired"
-        : /RSA key size|minimum required/i.test(description)
-          ? "700027-key-too-small"
-          : /did not match the expected signature|verify the signature failed|signature validation/i.test(description)
+        : /did not match the expected signature|verify the signature failed|signature validation/i.test(description)
             ? "700027-bad-signature"
             : undefined;
     return id ? CATALOG[id] : undefined;
@@ -163,6 +233,7 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; cli
     if (rows.length) promote("unknown-client-id", `No app with client id ${app ?? "?"} is registered in ${directory ?? "that tenant"}: a typo, the object ID instead of the client ID, or the app lives in another tenant.`, rows);
   }
   if (!entry) notes.push(`AADSTS${parsed.code} is not in the kit's catalog; https://login.microsoftonline.com/error?code=${parsed.code} explains it.`);
+  if (parsed.codes) notes.push(`The answer has ${parsed.codes.map((c) => `AADSTS${c}`).join(" and ")}: ${parsed.codes.filter((c) => LEADING_CODES.has(c)).map((c) => `AADSTS${c}`).join(", ") || "the first"} only says the credential was refused; AADSTS${parsed.code} says why.`);
 
   const causes = ranking.map((id) =>
     cause(id, details.get(id) ?? `A usual reason for AADSTS${parsed.code}${entry ? ` (${entry.id})` : ""}.`, evidence.get(id) ?? [], { aadsts: parsed.code, ...(entry ? { catalogId: entry.id } : {}), severity: "error" }),

@@ -74,7 +74,11 @@ export type ThumbprintIssue =
 export interface ThumbprintReading {
   header: ThumbprintHeader;
   value: string;
-  /** Entra can decode it (the mock's rule: [A-Za-z0-9_-]+ and length mod 4 ≠ 1). */
+  /**
+   * Entra can decode it: base64url, padded or not, or standard base64 (MSAL Python pads, msal4j and
+   * MSAL Go send standard base64, and Entra accepts all three); not a mix of the two alphabets,
+   * whitespace, other characters or an impossible length.
+   */
   strictOk: boolean;
   problems: EncodingProblem[];
   /** The bytes, decoded tolerantly. */
@@ -94,7 +98,7 @@ const SEPARATED_HEX = /^[0-9A-Fa-f]{2}(?:[ :-][0-9A-Fa-f]{2}){19}(?:(?:[ :-][0-9
 
 export function readThumbprint(header: ThumbprintHeader, value: string, cert?: CertFacts): ThumbprintReading {
   const problems = strictProblems(value);
-  const strictOk = /^[A-Za-z0-9_-]+$/.test(value) && value.length % 4 !== 1;
+  const strictOk = entraCanDecode(value);
   const reading: ThumbprintReading = { header, value, strictOk, problems, issues: [] };
   const bytes = tolerantBase64(value);
   if (bytes) reading.bytes = bytes;
@@ -130,6 +134,12 @@ export function readThumbprint(header: ThumbprintHeader, value: string, cert?: C
     else if (cert && !reading.matches) reading.issues.push("other-certificate");
   }
   return reading;
+}
+
+/** The mock's rule (and, by the clients' evidence, Entra's) for a thumbprint it can read. */
+export function entraCanDecode(value: string): boolean {
+  const unpadded = value.replace(/={1,2}$/, "");
+  return unpadded !== "" && /^[A-Za-z0-9_-]+$|^[A-Za-z0-9+/]+$/.test(unpadded) && unpadded.length % 4 !== 1;
 }
 
 /** Does the header value identify this certificate exactly as Entra reads it? */

@@ -5,6 +5,7 @@
  *
  * Everything here is plain data: the doctor never prints and never reads files (steps/doctor/ does).
  */
+import type { CatalogId } from "../aadsts-catalog.ts";
 
 export interface DoctorInput {
   /** What the user gave: a JWT, a form body, a curl command line, or an Entra error text or body. */
@@ -42,7 +43,7 @@ export interface Check {
   /** The code Entra answers when this check fails (set on "fail" only). */
   aadsts?: number;
   /** The mock's catalog id for that answer ("700027-not-registered", "50027", …). */
-  catalogId?: string;
+  catalogId?: CatalogId;
 }
 
 /**
@@ -63,7 +64,7 @@ export interface Cause {
   fix: string;
   /** The code Entra answers for it (absent for warnings and information). */
   aadsts?: number;
-  catalogId?: string;
+  catalogId?: CatalogId;
   /**
    * For a warning: what Entra does with it, when that is not simply "accepts it today" (e.g.
    * "unknown: AADSTS700023 unless contoso.com is this tenant's domain").
@@ -110,7 +111,7 @@ export interface CurlFileRef {
 /** A pasted Entra error, explained. */
 export interface DiagnosisError {
   code: number;
-  catalogId?: string;
+  catalogId?: CatalogId;
   correlationId?: string;
   traceId?: string;
   timestamp?: string;
@@ -187,7 +188,7 @@ export interface Diagnosis {
   /** The named causes that apply, most likely first. */
   causes: Cause[];
   /** What the real service (and the mock) would answer: the first failing check. */
-  predicted?: { aadsts: number; catalogId: string };
+  predicted?: { aadsts: number; catalogId: CatalogId };
   /**
    * "rejected": a check fails; "accepted": every check ran and passed; "not-verified": nothing
    * fails, but some checks could not run (no certificate, no client id).
