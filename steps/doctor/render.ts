@@ -16,6 +16,7 @@ const FOUND_FROM: Record<string, string> = {
 };
 
 export function renderDiagnosis(d: Diagnosis, ui: Ui): string[] {
+  if (d.kind === "no-error-code") return [...heading(ui, "Doctor · no Entra error code in the text"), ...d.notes.map((n) => `  ${ui.paint("warn", "!")} ${n}`)];
   return d.kind === "entra-error" ? renderError(d, ui) : renderAssertion(d, ui);
 }
 

@@ -108,6 +108,11 @@ export const CAUSES = {
     fix: "Check the scope's resource: https://graph.microsoft.com/.default, or your API's Application ID URI; a multi-tenant API must be consented in this tenant first.",
     severity: "error",
   },
+  "library-regression": {
+    title: "A regression in the client library, not a mistake of yours (msal-node 2.8.0 sent no client_assertion; msal4j 1.23.0 built expired ones)",
+    fix: "Read the library's release notes and issues for your version; pin the last version that worked until a fix is out.",
+    severity: "error",
+  },
   "service-problem": {
     title: "A problem on Entra's side, not in the request",
     fix: "Retry after a short wait; if it persists, quote the Correlation ID and Timestamp to Microsoft support.",

@@ -87,6 +87,7 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
     sawKey = "x5c, with no certificate Entra can read";
   } else if (kid !== undefined) {
     sawKey = `kid ${typeof kid === "string" ? short(kid, 50) : JSON.stringify(kid)} only`;
+    if (typeof kid !== "string" || kid === "") found.push({ id: "thumbprint-unreadable", detail: `kid is ${JSON.stringify(kid)}, and there is no x5t, x5t#S256 or x5c: Entra finds no key by it.` });
     // MSAL.NET 4.7-4.9 sent kid = base64url SHA-1 thumbprint, and Entra took it.
     kidMatches = typeof kid === "string" && !!cert && entraCanDecode(kid) && equal(tolerantBase64(kid) ?? new Uint8Array(), cert.sha1);
   } else {

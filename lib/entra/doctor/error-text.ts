@@ -22,18 +22,18 @@ const LIKELY: Readonly<Record<string, CauseId[]>> = {
   "700027-key-not-found": ["thumbprint-unreadable", "kid-only", "x5c-malformed", "cert-not-uploaded"],
   "50032": ["rsa-under-2048"],
   "700027": ["cert-not-uploaded", "x5t-hex-text", "key-mismatch", "x5t-other-certificate", "cert-expired", "ps256-with-pkcs1-signature"],
-  "700024": ["expired", "clock-skew", "nbf-milliseconds", "not-yet-valid", "exp-missing"],
+  "700024": ["expired", "clock-skew", "nbf-milliseconds", "not-yet-valid", "exp-missing", "library-regression"],
   "700023": ["aud-other-tenant", "aud-graph-resource", "aud-trailing-slash", "aud-common", "aud-not-token-endpoint", "wrong-cloud"],
   "700021": ["iss-client-id-mismatch"],
   "50048": ["iss-sub-mismatch"],
-  "50027": ["segment-standard-base64", "json-bom", "json-not-utf8", "alg-none", "malformed-jwt", "form-field"],
+  "50027": ["segment-standard-base64", "json-bom", "json-not-utf8", "alg-none", "malformed-jwt", "aud-not-token-endpoint", "form-field"],
   "5002738": ["alg-unsupported", "alg-none"],
   "5002723": ["no-thumbprint"],
-  "5002730": ["ps256-refused", "ec-key", "key-not-rsa"],
+  "5002730": ["ps256-refused", "ec-key", "key-not-rsa", "library-regression"],
   "90014": ["claim-missing", "form-field"],
   "1002012": ["scope-without-default"],
   "70011": ["scope-without-default", "form-field"],
-  "7000216": ["jwt-as-scope", "form-field"],
+  "7000216": ["jwt-as-scope", "form-field", "library-regression"],
   "7000218": ["public-client", "form-field", "jwt-as-scope"],
   "900144": ["form-field"],
   "90011": ["form-field"],
@@ -103,7 +103,8 @@ export function parseEntraError(text: string): ParsedError | undefined {
   const listed = Array.isArray(body?.error_codes) ? (body.error_codes as unknown[]).filter((c): c is number => typeof c === "number") : [];
   const inText = [...description.matchAll(/AADSTS\s*(\d+)/gi)].map((m) => Number(m[1]));
   const codes = listed.length ? listed : inText.length ? inText : [...text.matchAll(/AADSTS\s*(\d+)/gi)].map((m) => Number(m[1]));
-  const code = codes.find((c) => !LEADING_CODES.has(c)) ?? codes[0];
+  // Several codes: the last names the failure ([70002, 50012], [50027, 90014], an outer 90010 around 9001023).
+  const code = codes[codes.length - 1];
   if (code === undefined) return undefined;
   const out: ParsedError = { code, description: cleanDescription(description, code) };
   if (codes.length > 1 && codes.some((c) => c !== code)) out.codes = [...new Set(codes)];
@@ -233,7 +234,14 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; cli
     if (rows.length) promote("unknown-client-id", `No app with client id ${app ?? "?"} is registered in ${directory ?? "that tenant"}: a typo, the object ID instead of the client ID, or the app lives in another tenant.`, rows);
   }
   if (!entry) notes.push(`AADSTS${parsed.code} is not in the kit's catalog; https://login.microsoftonline.com/error?code=${parsed.code} explains it.`);
-  if (parsed.codes) notes.push(`The answer has ${parsed.codes.map((c) => `AADSTS${c}`).join(" and ")}: ${parsed.codes.filter((c) => LEADING_CODES.has(c)).map((c) => `AADSTS${c}`).join(", ") || "the first"} only says the credential was refused; AADSTS${parsed.code} says why.`);
+  if (parsed.codes) {
+    const general = parsed.codes.filter((c) => LEADING_CODES.has(c));
+    notes.push(`The answer has ${parsed.codes.map((c) => `AADSTS${c}`).join(" and ")}: ${general.length ? `${general.map((c) => `AADSTS${c}`).join(", ")} only says the credential was refused` : "the last one is the most specific"}; AADSTS${parsed.code} says why.`);
+  }
+  // The time-range text also came under other codes (50012 in the ADAL era): the clock first.
+  if (parsed.code !== 700024 && /not within its valid time range/i.test(parsed.description)) {
+    promote("clock-skew", "Entra says the assertion is outside its valid time range: the signing machine's clock, or nbf/exp built from local time.");
+  }
 
   const causes = ranking.map((id) =>
     cause(id, details.get(id) ?? `A usual reason for AADSTS${parsed.code}${entry ? ` (${entry.id})` : ""}.`, evidence.get(id) ?? [], { aadsts: parsed.code, ...(entry ? { catalogId: entry.id } : {}), severity: "error" }),

@@ -43,6 +43,15 @@ export function diagnose(input: DoctorInput): Diagnosis {
       return { kind: "entra-error", checks: [], causes: explained.causes, verdict: "explained", error: explained.error, ...base };
     }
   }
+  if (read.kind === "no-error-code") {
+    const oauth = /\b(invalid_client|invalid_request|invalid_grant|unauthorized_client|invalid_scope|invalid_resource|unsupported_grant_type)\b/.exec(read.text)?.[1];
+    notes.push(
+      oauth
+        ? `The text says ${oauth} but holds no AADSTS code, so the doctor cannot tell which of Entra's checks refused it. Paste the whole answer (error_description and error_codes), or the assertion itself.`
+        : "The text holds no AADSTS code and no JWT: it is not an answer from Entra's token endpoint (a network, proxy or library error?). Paste Entra's whole JSON answer, the assertion, or the curl command.",
+    );
+    return { kind: "no-error-code", checks: [], causes: [], verdict: "not-understood", ...base };
+  }
   const found = read.kind === "assertion" ? read.found : { from: "jwt" as const, assertion: read.text.trim() };
   const run = runChecks({ found, ...(cert ? { cert } : {}), ...(input.clientId ? { clientId: input.clientId } : {}), ...(input.tenant ? { tenant: input.tenant } : {}), now: input.now });
   notes.push(...run.notes);

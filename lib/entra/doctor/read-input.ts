@@ -16,9 +16,12 @@ export const MAX_INPUT_CHARS = 1024 * 1024;
 
 export type ReadInput =
   | { kind: "entra-error"; text: string; notes: string[] }
+  | { kind: "no-error-code"; text: string; notes: string[] }
   | { kind: "assertion"; found: Found; notes: string[] };
 
 const JWT_CHARS = "A-Za-z0-9_\\-+/=";
+/** Words that make a text an error report rather than a mangled JWT. */
+const ERROR_WORDS = /error|exception|fail|invalid|denied|unauthori[sz]ed|forbidden|refused|timed? ?out|ECONN|ENOTFOUND|certificate|token|status|assertion|does not match|not found|unable|cannot|could not/i;
 /** A JWT-looking run: base64-ish parts joined by dots (2 to 5 parts, so a truncated one is found too). */
 const JWT_RUN = new RegExp(`[${JWT_CHARS}]{4,}(?:\\.[${JWT_CHARS}]*){1,4}`, "g");
 /** The start of a JSON object in base64 ("{" then a quote or a space): eyJ, ewo, e30, or after a BOM. */
@@ -46,6 +49,11 @@ export function readInput(text: string, textSource?: "argument" | "stdin" | "fil
   }
   if (!LOOKS_LIKE_JWT.test(t) && (/AADSTS\d{3,}/i.test(t) || /"error_codes"\s*:/.test(t))) {
     return { kind: "entra-error", text: t, notes };
+  }
+  // Prose with no AADSTS code and nothing like a JWT (a bare invalid_client, a network error, a
+  // library's own exception): say so rather than read it as a broken JWT.
+  if (!LOOKS_LIKE_JWT.test(t) && !/AADSTS\d{3,}/i.test(t) && /\S+\s+\S+\s+\S+/.test(t.trim()) && ERROR_WORDS.test(t)) {
+    return { kind: "no-error-code", text: t, notes };
   }
   if (/AADSTS\d{3,}/i.test(t)) notes.push("The text also holds an Entra error (AADSTS…); paste it alone to have it explained.");
   const assertion = extractJwt(t, notes);

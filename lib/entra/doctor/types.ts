@@ -181,7 +181,7 @@ export interface CertificateSummary {
 }
 
 export interface Diagnosis {
-  kind: "assertion" | "entra-error";
+  kind: "assertion" | "entra-error" | "no-error-code";
   found?: Found;
   /** Entra's checks in Entra's order (the mock's order, mock-aad/core.ts and check-assertion.ts). */
   checks: Check[];
@@ -193,7 +193,7 @@ export interface Diagnosis {
    * "rejected": a check fails; "accepted": every check ran and passed; "not-verified": nothing
    * fails, but some checks could not run (no certificate, no client id).
    */
-  verdict: "accepted" | "rejected" | "not-verified" | "explained";
+  verdict: "accepted" | "rejected" | "not-verified" | "explained" | "not-understood";
   error?: DiagnosisError;
   /** The decoded header and payload (what the bytes say, read tolerantly). */
   decoded?: {
