@@ -102,7 +102,8 @@ function pkcs8Pem(key: KeyObject): string {
   return key.export({ type: "pkcs8", format: "pem" }).toString();
 }
 
-function writeSecret(path: string, data: string | Uint8Array): string {
+/** Writes a file only its owner may read (0600). */
+export function writeSecretFile(path: string, data: string | Uint8Array): string {
   writeFileSync(path, data, { mode: 0o600 });
   chmodSync(path, 0o600); // the umask cannot widen it, but be explicit
   return path;
@@ -126,7 +127,7 @@ async function writePfx(path: string, cert: ThrowawayCertificate, certPath: stri
     algorithm: "aes256",
     friendlyName: "interop throwaway",
   });
-  writeSecret(path, Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary"));
+  writeSecretFile(path, Buffer.from(forge.asn1.toDer(asn1).getBytes(), "binary"));
 }
 
 function decodeJwtPart(part: string | undefined): unknown {
@@ -147,19 +148,19 @@ export async function startInteropMock(): Promise<InteropMock> {
     const [registered, unregistered] = await Promise.all([throwawayCertificate("registered"), throwawayCertificate("unregistered")]);
     const wrongKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
 
-    const certPemPath = writeSecret(join(dir, "registered.pem"), registered.certPem);
-    const keyPemPath = writeSecret(join(dir, "registered-key.pem"), registered.keyPem);
-    const certDerPath = writeSecret(join(dir, "registered.cer"), registered.certDer);
-    const combinedPemPath = writeSecret(join(dir, "registered-combined.pem"), registered.certPem + registered.keyPem);
+    const certPemPath = writeSecretFile(join(dir, "registered.pem"), registered.certPem);
+    const keyPemPath = writeSecretFile(join(dir, "registered-key.pem"), registered.keyPem);
+    const certDerPath = writeSecretFile(join(dir, "registered.cer"), registered.certDer);
+    const combinedPemPath = writeSecretFile(join(dir, "registered-combined.pem"), registered.certPem + registered.keyPem);
     const pfxPath = join(dir, "registered.pfx");
     const pfxPassword = randomBytes(12).toString("hex");
     await writePfx(pfxPath, registered, certPemPath, keyPemPath, pfxPassword);
 
-    const otherCertPath = writeSecret(join(dir, "unregistered.pem"), unregistered.certPem);
-    const otherKeyPath = writeSecret(join(dir, "unregistered-key.pem"), unregistered.keyPem);
+    const otherCertPath = writeSecretFile(join(dir, "unregistered.pem"), unregistered.certPem);
+    const otherKeyPath = writeSecretFile(join(dir, "unregistered-key.pem"), unregistered.keyPem);
     const otherPfxPath = join(dir, "unregistered.pfx");
     await writePfx(otherPfxPath, unregistered, otherCertPath, otherKeyPath, pfxPassword);
-    const wrongKeyPemPath = writeSecret(join(dir, "wrong-key.pem"), pkcs8Pem(wrongKey));
+    const wrongKeyPemPath = writeSecretFile(join(dir, "wrong-key.pem"), pkcs8Pem(wrongKey));
 
     // ensureLocalTls leaves ca.pem and server.pem world-readable: this folder's files are all 0600.
     for (const name of readdirSync(dir)) if (statSync(join(dir, name)).isFile()) chmodSync(join(dir, name), 0o600);
