@@ -15,6 +15,7 @@ export function outcomeOf(answer: { ok: boolean; accessToken?: string; error?: {
   const message = answer.error?.message ?? "";
   const code = aadstsIn(message);
   if (code) return code;
+  if (answer.error?.statusCode && answer.error.code) return `HTTP ${answer.error.statusCode} ${answer.error.code}`;
   const first = message.split("\n")[0]!.slice(0, 120);
   return [answer.error?.statusCode ? `HTTP ${answer.error.statusCode}` : "", answer.error?.code ?? "", first].filter(Boolean).join(" ");
 }

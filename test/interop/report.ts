@@ -35,6 +35,12 @@ export class ClientReport {
     this.summary.formFields = [...new Set(request.form.keys())].sort();
   }
 
+  /** For a verifier (it sends no assertion): the header and claims of the token it checked. */
+  checked(header: Record<string, unknown>, claims: Record<string, unknown>): void {
+    this.summary.header = describeHeader(header);
+    this.summary.claimTypes = claimTypes(claims);
+  }
+
   outcome(caseName: string, outcome: string): void {
     this.summary.result[caseName] = outcome;
   }
