@@ -16,7 +16,7 @@ export type NodeClient = "msal-node" | "azure-identity" | "graph-client" | "jose
 export interface ClientAnswer {
   ok: boolean;
   accessToken?: string;
-  error?: { name?: string; message: string; errorCode?: string; errorNo?: string; code?: string; statusCode?: number; errorResponse?: unknown; cause?: string };
+  error?: { name?: string; message: string; errorCode?: string; errorNo?: string; subError?: string; code?: string; statusCode?: number; claim?: string; reason?: string; errorResponse?: unknown; cause?: string };
   [key: string]: unknown;
 }
 
