@@ -1,13 +1,14 @@
 /**
  * MSAL Python from Debian's python3-msal, run by the system interpreter (/usr/bin/python3, not a
- * pyenv python on PATH) with test/interop/python/msal_client.py. Trust: REQUESTS_CA_BUNDLE set to
+ * pyenv python on PATH; INTEROP_PYTHON overrides it) with test/interop/python/msal_client.py. Trust: REQUESTS_CA_BUNDLE set to
  * the mock's CA in the child's environment only (overriding any machine-wide value).
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { runChild, type InteropMock, type TokenRequest } from "./harness.ts";
 
-export const SYSTEM_PYTHON = "/usr/bin/python3";
+/** INTEROP_PYTHON picks another interpreter (e.g. a venv with a newer msal). */
+export const SYSTEM_PYTHON = process.env.INTEROP_PYTHON || "/usr/bin/python3";
 const SCRIPT = fileURLToPath(new URL("./python/msal_client.py", import.meta.url));
 const TIMEOUT_MS = 60_000;
 
