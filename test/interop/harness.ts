@@ -11,10 +11,10 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import forge from "node-forge";
-import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/x509.ts";
+import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/formats/x509/index.ts";
 import { startMockServer } from "../../mock-aad/https-server.ts";
 import { createMockAad, defaultRegistry, DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../mock-aad/index.ts";
-import { ensureLocalTls } from "../../mock-aad/local-tls-store.ts";
+import { ensureLocalTls } from "../../mock-aad/server/local-tls-store.ts";
 import { findTool, runChild } from "./child-process.ts";
 
 export { DEMO_API_APP_ID, DEMO_API_RESOURCE, DEMO_TENANT_DOMAIN, GRAPH_APP_ID, GRAPH_RESOURCE } from "../../mock-aad/index.ts";

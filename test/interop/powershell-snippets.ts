@@ -3,24 +3,24 @@
  * the project. When files move (lib/, steps/, mock-aad/), fix the imports and paths here only.
  *
  *   - the lab's fixes (steps/lab): imported, Scenario.fixText with a "PowerShell…" label
- *   - the doctor's fixes (lib/doctor/causes.ts): imported, the PowerShell code inside CauseSpec.fix
+ *   - the doctor's fixes (lib/entra/doctor/causes.ts): imported, the PowerShell code inside CauseSpec.fix
  *   - steps 1–8 ("The same in PowerShell" sections): printed by the kit's CLI, captured and parsed
- *   - the mock's startup text (mock-aad/cli.ts): printed by the server, captured and parsed; its
+ *   - the mock's startup text (mock-aad/server/cli.ts): printed by the server, captured and parsed; its
  *     PowerShell block is also exported (snippets()) and compared with what is printed
  */
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SCENARIOS } from "../../steps/lab/scenarios.ts";
-import { CAUSES } from "../../lib/doctor/causes.ts";
+import { CAUSES } from "../../lib/entra/doctor/causes.ts";
 
-export { snippets as mockStartupSnippets } from "../../mock-aad/startup-text.ts";
-export { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/demo.ts";
+export { snippets as mockStartupSnippets } from "../../mock-aad/server/startup-text.ts";
+export { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 /** `npm run step` / `npm run workshop`: run with tsx from ROOT. */
 export const KIT_CLI = join(ROOT, "steps", "cli.ts");
 /** `npm run mock-aad`. */
-export const MOCK_CLI = join(ROOT, "mock-aad", "cli.ts");
+export const MOCK_CLI = join(ROOT, "mock-aad", "server", "cli.ts");
 /** The tsx loader the package scripts use. */
 export const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
 /** The password step 1 gives cert.pfx unless --password says otherwise. */

@@ -4,7 +4,7 @@
  *
  *   - A snippet that computes a value runs on the kit's own --fixed files and must give the kit's
  *     bytes (thumbprints, base64url, SHA-256, the RS256 signature, the assembled JWT).
- *   - A snippet that talks to Entra runs against the mock (`mock-aad/cli.ts --port 0`, its startup
+ *   - A snippet that talks to Entra runs against the mock (`mock-aad/server/cli.ts --port 0`, its startup
  *     text captured), trusting the mock's CA the way the snippet's Windows line does, in the .NET
  *     CurrentUser\Root store (under a temporary HOME on Linux), not by skipping the check.
  *   - Windows-only lines (New-SelfSignedCertificate, the Cert:\ drive, Import-Certificate) cannot run
