@@ -20,7 +20,7 @@ const OUTPUT_BYTES = 20;
 
 /**
  * K_t of §4.2.1, one word per group of twenty rounds. They are ⌊2^30 · √2⌋, ⌊2^30 · √3⌋,
- * ⌊2^30 · √5⌋ and ⌊2^30 · √10⌋ (FIPS 180-4 lists only the hex; test/lib/sha1.test.ts recomputes them).
+ * ⌊2^30 · √5⌋ and ⌊2^30 · √10⌋ (FIPS 180-4 lists only the hex; test/lib/crypto/hashes.test.ts recomputes them).
  */
 export const K_SHA1: readonly number[] = Object.freeze([0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6]);
 

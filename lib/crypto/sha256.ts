@@ -21,7 +21,7 @@ const OUTPUT_BYTES = 32;
 
 /**
  * K, the sixty-four constant words of §4.2.2: "the first thirty-two bits of the fractional parts of
- * the cube roots of the first sixty-four prime numbers" (test/lib/sha256.test.ts recomputes them).
+ * the cube roots of the first sixty-four prime numbers" (test/lib/crypto/hashes.test.ts recomputes them).
  */
 export const K256: readonly number[] = Object.freeze([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
