@@ -90,10 +90,6 @@ export function padMessage(message: Uint8Array): PaddingInfo {
 }
 
 /**
- * The fast frame. A subclass supplies H(0) and `compress`, which reads one 64-byte block from `view`
- * at `offset` and updates `this.H` in place (§6.1.2 / §6.2.2 for one i).
- */
-/**
  * One block-sized scratch area, shared by every hasher: buffered bytes (a block assembled from several
  * `update` calls, and the padded final block) are copied here and compressed from `SCRATCH_VIEW`.
  * Compression is synchronous, so no two hashers can be using it at once.
@@ -114,6 +110,11 @@ export function padMessage(message: Uint8Array): PaddingInfo {
 const SCRATCH = new Uint8Array(BLOCK_BYTES);
 const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
 
+/**
+ * The fast frame. A subclass supplies H(0) and `compress`, which reads one 64-byte block from `view`
+ * at `offset` and updates `this.H` in place (§6.1.2 / §6.2.2 for one i).
+ * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final (§5.1.1, §5.2.1, §6.1.2, §6.2.2)
+ */
 export abstract class MdHasher implements Hasher {
   /** The current hash value H(i), one 32-bit word per entry. */
   protected readonly H: Uint32Array;
