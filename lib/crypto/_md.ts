@@ -17,6 +17,7 @@
  *
  * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final
  */
+import { mod } from "./modular.ts";
 
 /** 512-bit message blocks (FIPS 180-4 §1, Figure 1: "Block Size (bits)" is 512 for SHA-1 and SHA-256). */
 export const BLOCK_BYTES = 64;
@@ -78,7 +79,7 @@ export function padMessage(message: Uint8Array): PaddingInfo {
   const messageBytes = message.length;
   const messageBits = BigInt(messageBytes) * 8n; // ℓ
   // ℓ + 1 + k ≡ 448 (mod 512), smallest k ≥ 0. ℓ is a multiple of 8, so k ≡ 7 (mod 8).
-  const k = Number((((448n - messageBits - 1n) % 512n) + 512n) % 512n);
+  const k = Number(mod(448n - messageBits - 1n, 512n));
   const zeroBytes = (k - 7) / 8;
   const paddedLength = messageBytes + 1 + zeroBytes + LENGTH_BYTES;
   const padded = new Uint8Array(paddedLength); // new arrays are all zeros: the k zero bits are already there
@@ -88,10 +89,6 @@ export function padMessage(message: Uint8Array): PaddingInfo {
   return { messageBytes, messageBits, k, zeroBytes, paddedLength, blockCount: paddedLength / BLOCK_BYTES, padded };
 }
 
-/**
- * The fast frame. A subclass supplies H(0) and `compress`, which reads one 64-byte block from `view`
- * at `offset` and updates `this.H` in place (§6.1.2 / §6.2.2 for one i).
- */
 /**
  * One block-sized scratch area, shared by every hasher: buffered bytes (a block assembled from several
  * `update` calls, and the padded final block) are copied here and compressed from `SCRATCH_VIEW`.
@@ -113,6 +110,11 @@ export function padMessage(message: Uint8Array): PaddingInfo {
 const SCRATCH = new Uint8Array(BLOCK_BYTES);
 const SCRATCH_VIEW = new DataView(SCRATCH.buffer);
 
+/**
+ * The fast frame. A subclass supplies H(0) and `compress`, which reads one 64-byte block from `view`
+ * at `offset` and updates `this.H` in place (§6.1.2 / §6.2.2 for one i).
+ * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final (§5.1.1, §5.2.1, §6.1.2, §6.2.2)
+ */
 export abstract class MdHasher implements Hasher {
   /** The current hash value H(i), one 32-bit word per entry. */
   protected readonly H: Uint32Array;

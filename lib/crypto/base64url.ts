@@ -4,6 +4,8 @@
  * Standard base64 (RFC 4648 §4) uses `+` and `/` and pads with `=`; base64url uses `-` and `_` and,
  * in JOSE, drops the padding (RFC 7515 §2, "Base64url Encoding"). Mixing the two is one of the classic
  * causes of AADSTS700027, so the decoder here is strict and says exactly which character is wrong.
+ * @see https://www.rfc-editor.org/rfc/rfc4648#section-5
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-2
  */
 import { KitError } from "../errors.ts";
 
@@ -53,6 +55,7 @@ export function base64urlEncode(bytes: Uint8Array): string {
 /**
  * Standard base64 (RFC 4648 §4), padded by default: what PowerShell's [Convert]::ToBase64String gives.
  * The kit uses it to show the wrong x5t that many recipes produce.
+ * @see https://www.rfc-editor.org/rfc/rfc4648#section-4
  */
 export function base64Encode(bytes: Uint8Array, options: { pad?: boolean } = {}): string {
   return encodeWith(bytes, STD_ALPHABET, options.pad ?? true);
@@ -133,6 +136,7 @@ export type EncodingKind = "hex" | "base64url" | "base64" | "base64-padded" | "u
  * Classifies a string as hex, base64url, standard base64 (padded or not), or unknown.
  * Hex wins when a string is both (e.g. "deadbeef"), since a thumbprint in hex is the common mistake.
  * Strings in the shared alphabet (no `-_+/=`) are called base64url when their length is possible.
+ * @see https://www.rfc-editor.org/rfc/rfc4648#section-4
  */
 export function classifyEncoding(text: string): { kind: EncodingKind; decodedLength?: number } {
   if (text.length > 0 && text.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(text)) return { kind: "hex", decodedLength: text.length / 2 };
@@ -160,7 +164,11 @@ export interface Base64Group {
   chars: string[];
 }
 
-/** The first `count` bytes (at most 3) of `bytes`, encoded by hand as RFC 4648 §4 describes, for the workshop. */
+/**
+ * The first 24-bit group of `bytes` (its first three bytes, or all of them if fewer), encoded by hand
+ * as RFC 4648 §4 describes and with the base64url alphabet of §5, for the workshop to print.
+ * @see https://www.rfc-editor.org/rfc/rfc4648#section-4
+ */
 export function base64urlFirstGroup(bytes: Uint8Array): Base64Group {
   const taken = Array.from(bytes.subarray(0, 3));
   const bitString = taken.map((b) => b.toString(2).padStart(8, "0")).join("");

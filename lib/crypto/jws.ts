@@ -1,6 +1,8 @@
 /**
  * JSON Web Token in JWS Compact Serialization (RFC 7519 §7.1, RFC 7515 §7.1), RS256 and PS256 only
  * (RFC 7518 §3.3 and §3.5): the two algorithms Entra accepts in a client assertion.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
+ * @see https://www.rfc-editor.org/rfc/rfc7519#section-7.1
  */
 import { base64urlDecode, base64urlEncode } from "./base64url.ts";
 import { utf8Decode, utf8Encode } from "../bytes.ts";
@@ -8,7 +10,9 @@ import { KitError } from "../errors.ts";
 import { rsassaPkcs1v15Sign, rsassaPkcs1v15Verify, rsassaPssSign, rsassaPssVerify, type RsaPrivateKey, type RsaPublicKey } from "./rsa/index.ts";
 import { SHA256 } from "./sha256.ts";
 
+/** The "alg" values the kit signs and verifies (RFC 7518 §3.1 names them). */
 export type JwsAlgorithm = "RS256" | "PS256";
+/** Every {@link JwsAlgorithm}, for option parsing and messages. */
 export const JWS_ALGORITHMS: readonly JwsAlgorithm[] = ["RS256", "PS256"];
 
 /** The JOSE header fields a client assertion uses (RFC 7515 §4.1). */
@@ -25,6 +29,7 @@ export interface JoseHeader {
   [name: string]: unknown;
 }
 
+/** A JSON object: a JOSE header or a JWT claims set (both must be objects, RFC 7519 §7.2). */
 export type JsonObject = Record<string, unknown>;
 
 /** One JWS segment at every stage: the JSON text, its UTF-8 bytes, their base64url. */
@@ -37,6 +42,7 @@ export interface EncodedSegment {
 /**
  * BASE64URL(UTF8(JSON)) of a header or claims set (RFC 7515 §7.1 steps for the Protected Header and
  * Payload). The JSON text is kept because the signature covers these exact bytes, not the object.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
  */
 export function encodeSegment(value: JsonObject): EncodedSegment {
   const json = JSON.stringify(value);
@@ -44,7 +50,10 @@ export function encodeSegment(value: JsonObject): EncodedSegment {
   return { json, bytes, base64url: base64urlEncode(bytes) };
 }
 
-/** ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' || BASE64URL(JWS Payload)), RFC 7515 §5.1 step 5. */
+/**
+ * ASCII(BASE64URL(UTF8(JWS Protected Header)) || '.' || BASE64URL(JWS Payload)), RFC 7515 §5.1 step 5.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.1
+ */
 export function jwsSigningInput(headerB64: string, payloadB64: string): Uint8Array {
   return utf8Encode(`${headerB64}.${payloadB64}`);
 }
@@ -53,6 +62,8 @@ export function jwsSigningInput(headerB64: string, payloadB64: string): Uint8Arr
  * Signs a JWS signing input with RS256 (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3) or PS256
  * (RSASSA-PSS with SHA-256, MGF1-SHA-256 and a 32-byte salt, RFC 7518 §3.5).
  * `salt` is used for PS256 only; pass a fixed one for reproducible output.
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.3
+ * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.5
  */
 export function signJws(alg: JwsAlgorithm, key: RsaPrivateKey, signingInput: Uint8Array, salt?: Uint8Array): Uint8Array {
   if (alg === "RS256") return rsassaPkcs1v15Sign(key, signingInput, SHA256);
@@ -61,19 +72,29 @@ export function signJws(alg: JwsAlgorithm, key: RsaPrivateKey, signingInput: Uin
   return rsassaPssSign(key, signingInput, SHA256, salt);
 }
 
-/** Verifies an RS256 or PS256 signature with the kit's own RSA code. */
+/**
+ * Verifies an RS256 or PS256 signature with the kit's own RSA code (RFC 7515 §5.2 step 8); any other
+ * alg is false.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.2
+ */
 export function verifyJwsSignature(alg: string, key: RsaPublicKey, signingInput: Uint8Array, signature: Uint8Array): boolean {
   if (alg === "RS256") return rsassaPkcs1v15Verify(key, signingInput, signature, SHA256);
   if (alg === "PS256") return rsassaPssVerify(key, signingInput, signature, SHA256, SHA256.outputLength);
   return false;
 }
 
-/** header.payload.signature (RFC 7515 §7.1). */
+/**
+ * header.payload.signature (RFC 7515 §7.1).
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
+ */
 export function assembleJws(headerB64: string, payloadB64: string, signature: Uint8Array): string {
   return `${headerB64}.${payloadB64}.${base64urlEncode(signature)}`;
 }
 
-/** Builds and signs a whole JWT; returns every intermediate so a caller can show them. */
+/**
+ * Builds and signs a whole JWT (RFC 7519 §7.1); returns every intermediate so a caller can show them.
+ * @see https://www.rfc-editor.org/rfc/rfc7519#section-7.1
+ */
 export function createJwt(header: JoseHeader, claims: JsonObject, key: RsaPrivateKey, salt?: Uint8Array) {
   if (!isJwsAlgorithm(header.alg))
     throw new KitError("UNSUPPORTED_ALG", `The kit signs with RS256 or PS256, not ${JSON.stringify(header.alg)}.`, "Use --alg RS256 or --alg PS256.");
@@ -84,6 +105,7 @@ export function createJwt(header: JoseHeader, claims: JsonObject, key: RsaPrivat
   return { header: headerSegment, payload: payloadSegment, signingInput, signature, compact: assembleJws(headerSegment.base64url, payloadSegment.base64url, signature) };
 }
 
+/** Whether `alg` is one of the kit's {@link JwsAlgorithm}s (compared exactly: "rs256" is not). */
 export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
   return alg === "RS256" || alg === "PS256";
 }
@@ -127,6 +149,7 @@ function decodeJsonSegment(name: "header" | "payload", segment: string): { bytes
 /**
  * Splits a compact JWS into its three parts and decodes them strictly (RFC 7515 §5.2 steps 1–5).
  * It does not verify anything: see verifyJwsSignature.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-5.2
  */
 export function decodeJws(compact: string): DecodedJws {
   const token = compact.trim();

@@ -20,11 +20,15 @@ const OUTPUT_BYTES = 20;
 
 /**
  * K_t of §4.2.1, one word per group of twenty rounds. They are ⌊2^30 · √2⌋, ⌊2^30 · √3⌋,
- * ⌊2^30 · √5⌋ and ⌊2^30 · √10⌋ (FIPS 180-4 lists only the hex; test/lib/sha1.test.ts recomputes them).
+ * ⌊2^30 · √5⌋ and ⌊2^30 · √10⌋ (FIPS 180-4 lists only the hex; test/lib/crypto/hashes.test.ts recomputes them).
+ * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final (§4.2.1)
  */
 export const K_SHA1: readonly number[] = Object.freeze([0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xca62c1d6]);
 
-/** H(0), the initial hash value of §5.3.1, five words listed by the spec (no derivation is given). */
+/**
+ * H(0), the initial hash value of §5.3.1, five words listed by the spec (no derivation is given).
+ * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final (§5.3.1)
+ */
 export const H0_SHA1: readonly number[] = Object.freeze([0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0]);
 
 /**

@@ -21,7 +21,8 @@ const OUTPUT_BYTES = 32;
 
 /**
  * K, the sixty-four constant words of §4.2.2: "the first thirty-two bits of the fractional parts of
- * the cube roots of the first sixty-four prime numbers" (test/lib/sha256.test.ts recomputes them).
+ * the cube roots of the first sixty-four prime numbers" (test/lib/crypto/hashes.test.ts recomputes them).
+ * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final (§4.2.2)
  */
 export const K256: readonly number[] = Object.freeze([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -37,6 +38,7 @@ export const K256: readonly number[] = Object.freeze([
 /**
  * H(0), the initial hash value of §5.3.3: "the first thirty-two bits of the fractional parts of the
  * square roots of the first eight prime numbers".
+ * @see https://csrc.nist.gov/pubs/fips/180-4/upd1/final (§5.3.3)
  */
 export const H0_256: readonly number[] = Object.freeze([
   0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,

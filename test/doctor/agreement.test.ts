@@ -7,7 +7,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { diagnose } from "../../lib/entra/doctor/index.ts";
-import { b64url, build, certFor, DEMO_CLIENT_ID, DEMO_TENANT_ID, form, mockAnswer, NOW, NOW_S, rsaKeys, V1_AUD, V2_AUD, type TestCert } from "./helpers.ts";
+import { b64url, build, certFor, DEMO_CLIENT_ID, DEMO_TENANT_ID, mockAnswer, NOW, NOW_S, rsaKeys, tokenForm, V1_AUD, V2_AUD, type TestCert } from "./helpers.ts";
 
 let cert: TestCert;
 let other: TestCert;
@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 async function agree(jwt: string): Promise<void> {
   const d = diagnose({ text: jwt, certificate: { der: cert.der }, clientId: DEMO_CLIENT_ID, tenant: DEMO_TENANT_ID, now: NOW });
-  const mock = await mockAnswer(form(jwt), [cert.der]);
+  const mock = await mockAnswer(tokenForm(jwt), [cert.der]);
   expect(d.predicted?.aadsts ?? "ok", `${jwt.slice(0, 80)}… causes ${d.causes.map((c) => c.id).join(",")}`).toBe(mock);
 }
 

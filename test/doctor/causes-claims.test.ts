@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { diagnose } from "../../lib/entra/doctor/index.ts";
 import { CLOCK_SKEW_SECONDS } from "../../lib/entra/doctor/times.ts";
 import { DEFAULT_CLOCK_SKEW_SECONDS } from "../../mock-aad/index.ts";
-import { b64url, build, causeIds, certFor, claims, DEMO_CLIENT_ID, DEMO_TENANT_ID, ENTRA, form, judge, NOW, NOW_S, OTHER_GUID, rsaKeys, V1_AUD, V2_AUD, type TestCert } from "./helpers.ts";
+import { b64url, build, causeIds, certFor, claims, DEMO_CLIENT_ID, DEMO_TENANT_ID, ENTRA, judge, NOW, NOW_S, OTHER_GUID, rsaKeys, tokenForm, V1_AUD, V2_AUD, type TestCert } from "./helpers.ts";
 
 let cert: TestCert;
 beforeAll(async () => {
@@ -231,21 +231,21 @@ describe("algorithm and shape causes", () => {
 describe("form causes", () => {
   it("jwt-as-scope: the JWT in scope and no client_assertion (the widely copied recipe bug)", async () => {
     const jwt = build(cert);
-    const { diagnosis, mock } = await judge(cert, { fields: form(undefined, { scope: jwt }) });
+    const { diagnosis, mock } = await judge(cert, { fields: tokenForm(undefined, { scope: jwt }) });
     expect(mock).toBe(7000216);
     expect(diagnosis.found?.field).toBe("scope");
     expect(causeIds(diagnosis)).toEqual(["jwt-as-scope"]);
   });
 
   it("scope-without-default", async () => {
-    const { diagnosis, mock } = await judge(cert, { fields: form(build(cert), { scope: "https://graph.microsoft.com/User.Read.All" }) });
+    const { diagnosis, mock } = await judge(cert, { fields: tokenForm(build(cert), { scope: "https://graph.microsoft.com/User.Read.All" }) });
     expect(mock).toBe(1002012);
     expect(causeIds(diagnosis)).toEqual(["scope-without-default"]);
     expect(diagnosis.causes[0]!.evidence).toContainEqual(["expected", "https://graph.microsoft.com/.default"]);
   });
 
   it("a good form: accepted, every check in order", async () => {
-    const { diagnosis, mock } = await judge(cert, { fields: form(build(cert)) });
+    const { diagnosis, mock } = await judge(cert, { fields: tokenForm(build(cert)) });
     expect(mock).toBe("ok");
     expect(diagnosis.verdict).toBe("accepted");
     expect(diagnosis.checks.map((c) => c.id)).toEqual([
@@ -256,13 +256,13 @@ describe("form causes", () => {
   });
 
   it("the form's client_id is what iss is compared with", async () => {
-    const d = diagnose({ text: new URLSearchParams(form(build(cert), { client_id: OTHER_GUID })).toString(), certificate: { der: cert.der }, now: NOW });
+    const d = diagnose({ text: new URLSearchParams(tokenForm(build(cert), { client_id: OTHER_GUID })).toString(), certificate: { der: cert.der }, now: NOW });
     expect(d.predicted?.aadsts).toBe(700021);
     expect(causeIds(d)).toEqual(["iss-client-id-mismatch"]);
   });
 
   it("a wrong client_assertion_type", async () => {
-    const { diagnosis, mock } = await judge(cert, { fields: form(build(cert), { client_assertion_type: "jwt" }) });
+    const { diagnosis, mock } = await judge(cert, { fields: tokenForm(build(cert), { client_assertion_type: "jwt" }) });
     expect(mock).toBe(90011);
     expect(causeIds(diagnosis)).toEqual(["form-field"]);
   });

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { pemEncode } from "../../lib/formats/pem.ts";
-import { b64url, build, certFor, cli, DEMO_CLIENT_ID, DEMO_TENANT_ID, form, OTHER_GUID, rsaKeys, type TestCert } from "./helpers.ts";
+import { b64url, build, certFor, cli, DEMO_CLIENT_ID, DEMO_TENANT_ID, OTHER_GUID, rsaKeys, tokenForm, type TestCert } from "./helpers.ts";
 
 let cert: TestCert;
 let dir: string;
@@ -86,7 +86,7 @@ describe("what the doctor reads", () => {
   });
 
   it("a form body, URL-encoded", async () => {
-    const body = new URLSearchParams(form(hexX5t)).toString();
+    const body = new URLSearchParams(tokenForm(hexX5t)).toString();
     const d = JSON.parse((await cli([body, "--cert", join(dir, "cert.cer"), "--json"])).out);
     expect(d.found.from).toBe("form-body");
     expect(d.found.assertion).toBe(hexX5t);
@@ -106,14 +106,14 @@ describe("what the doctor reads", () => {
 
   it("an HTTP request dump: the URL's tenant is used", async () => {
     const other = build(cert, { claims: { aud: `https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token` } });
-    const text = [`POST /${OTHER_GUID}/oauth2/v2.0/token HTTP/1.1`, "Host: login.microsoftonline.com", "Content-Type: application/x-www-form-urlencoded", "", new URLSearchParams(form(other)).toString()].join("\r\n");
+    const text = [`POST /${OTHER_GUID}/oauth2/v2.0/token HTTP/1.1`, "Host: login.microsoftonline.com", "Content-Type: application/x-www-form-urlencoded", "", new URLSearchParams(tokenForm(other)).toString()].join("\r\n");
     const d = JSON.parse((await cli([text, "--json"])).out);
     expect(d.found.url).toBe(`https://login.microsoftonline.com/${OTHER_GUID}/oauth2/v2.0/token`);
     expect(d.causes.map((c: { id: string }) => c.id)).toEqual(["aud-other-tenant"]);
   });
 
   const curls: [string, (jwt: string) => string][] = [
-    ["-d with single quotes, URL-encoded, continued lines", (jwt) => `curl -X POST 'https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token' \\\n  -H 'Content-Type: application/x-www-form-urlencoded' \\\n  -d '${new URLSearchParams(form(jwt)).toString()}'`],
+    ["-d with single quotes, URL-encoded, continued lines", (jwt) => `curl -X POST 'https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token' \\\n  -H 'Content-Type: application/x-www-form-urlencoded' \\\n  -d '${new URLSearchParams(tokenForm(jwt)).toString()}'`],
     ["--data-urlencode fields in double quotes", (jwt) => `curl "https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token" --data-urlencode "client_id=${DEMO_CLIENT_ID}" --data-urlencode "grant_type=client_credentials" --data-urlencode "scope=https://graph.microsoft.com/.default" --data-urlencode "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer" --data-urlencode "client_assertion=${jwt}"`],
     ["several -d, not quoted, not encoded", (jwt) => `curl -d client_id=${DEMO_CLIENT_ID} -d grant_type=client_credentials -d scope=https://graph.microsoft.com/.default -d client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer -d client_assertion=${jwt} https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token`],
     ["curl.exe with PowerShell backticks and --data=", (jwt) => `curl.exe -s \`\n --data="client_id=${DEMO_CLIENT_ID}&client_assertion=${jwt}&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&grant_type=client_credentials&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default" \`\n https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token`],
@@ -251,7 +251,7 @@ describe("offline", () => {
     const fetchSpy = vi.spyOn(globalThis, "fetch");
     const requests: string[] = [];
     server.events.on("request:start", ({ request }) => requests.push(request.url));
-    const r = await cli([new URLSearchParams(form(hexX5t)).toString(), "--cert", join(dir, "cert.cer"), "--client-id", DEMO_CLIENT_ID, "--tenant", DEMO_TENANT_ID]);
+    const r = await cli([new URLSearchParams(tokenForm(hexX5t)).toString(), "--cert", join(dir, "cert.cer"), "--client-id", DEMO_CLIENT_ID, "--tenant", DEMO_TENANT_ID]);
     const e = await cli([JSON.stringify({ error: "invalid_client", error_description: "AADSTS700027: The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found.]", error_codes: [700027] })]);
     expect(r.code).toBe(1);
     expect(e.code).toBe(1);

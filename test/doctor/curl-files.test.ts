@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { diagnose } from "../../lib/entra/doctor/index.ts";
 import { createMockAad, createSigningKey, defaultRegistry } from "../../mock-aad/index.ts";
-import { build, certFor, cli, DEMO_CLIENT_ID, DEMO_TENANT_ID, ENTRA, form, JWT_BEARER, mockAnswer, NOW, rsaKeys, type TestCert } from "./helpers.ts";
+import { build, certFor, cli, DEMO_CLIENT_ID, DEMO_TENANT_ID, ENTRA, JWT_BEARER, mockAnswer, NOW, rsaKeys, tokenForm, type TestCert } from "./helpers.ts";
 
 const URL_V2 = `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
 /** The fields before client_assertion, as -d pieces (all unreserved or already encoded). */
@@ -63,7 +63,7 @@ describe("curl --data-urlencode client_assertion@file", () => {
     // The body curl 7.88.1 sends for `--data-urlencode client_assertion@assertion.jwt` when the file
     // ends with a newline: the content URL-encoded, the newline as %0A.
     expect(await mockAnswersBody(`${OTHER_FIELDS}&client_assertion=${good}%0A`)).toBe(50027);
-    expect(await mockAnswer(form(`${good}\r\n`), [cert.der])).toBe(50027);
+    expect(await mockAnswer(tokenForm(`${good}\r\n`), [cert.der])).toBe(50027);
     // The same body without the newline is accepted: the newline is the whole mistake.
     expect(await mockAnswersBody(`${OTHER_FIELDS}&client_assertion=${good}`)).toBe("ok");
   });

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATALOG, type CatalogId } from "../../lib/entra/aadsts-catalog.ts";
 import { diagnose, likelyCausesFor } from "../../lib/entra/doctor/index.ts";
-import { b64url, build, certFor, cli, DEMO_CLIENT_ID, form, mockAnswer, NOW, rsaKeys, type TestCert } from "./helpers.ts";
+import { b64url, build, certFor, cli, DEMO_CLIENT_ID, mockAnswer, NOW, rsaKeys, tokenForm, type TestCert } from "./helpers.ts";
 
 const TRACE = "0d7c7f4e-1a2b-4c3d-9e8f-112233445566";
 const CORRELATION = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9";
@@ -147,12 +147,12 @@ describe("pasted Entra errors", () => {
 describe("the mock's own answers, pasted back", () => {
   it("the doctor explains each with the catalog entry the mock used", async () => {
     const cases: [string, Record<string, string>][] = [
-      ["700027-not-registered", form(build(cert, { header: { x5t: b64url(cert.sha1Hex) } }))],
-      ["700027-bad-signature", form(build(cert, { how: "PS256" }))],
-      ["700024", form(build(cert, { claims: { exp: 1_700_000_000 } }))],
-      ["700021", form(build(cert, { claims: { iss: "12345678-1234-4234-8234-123456789abc", sub: "12345678-1234-4234-8234-123456789abc" } }))],
-      ["700016", form(build(cert), { client_id: "12345678-1234-4234-8234-123456789abc" })],
-      ["50027", form("not.a.jwt")],
+      ["700027-not-registered", tokenForm(build(cert, { header: { x5t: b64url(cert.sha1Hex) } }))],
+      ["700027-bad-signature", tokenForm(build(cert, { how: "PS256" }))],
+      ["700024", tokenForm(build(cert, { claims: { exp: 1_700_000_000 } }))],
+      ["700021", tokenForm(build(cert, { claims: { iss: "12345678-1234-4234-8234-123456789abc", sub: "12345678-1234-4234-8234-123456789abc" } }))],
+      ["700016", tokenForm(build(cert), { client_id: "12345678-1234-4234-8234-123456789abc" })],
+      ["50027", tokenForm("not.a.jwt")],
     ];
     const { createMockAad, defaultRegistry, createSigningKey } = await import("../../mock-aad/index.ts");
     const signingKey = createSigningKey(NOW);
@@ -164,7 +164,7 @@ describe("the mock's own answers, pasted back", () => {
       expect(d.error?.correlationId).toBe(JSON.parse(body).correlation_id);
       if (catalogId === "700027-not-registered") expect(d.error?.likelyCauses[0]).toBe("x5t-hex-text");
     }
-    expect(await mockAnswer(form(build(cert)), [cert.der])).toBe("ok");
+    expect(await mockAnswer(tokenForm(build(cert)), [cert.der])).toBe("ok");
   }, 20_000);
 
   it("the CLI prints the cause, the fix and the ids to quote, and exits 1", async () => {

@@ -11,15 +11,17 @@ import { diagnose, type Diagnosis } from "../../lib/entra/doctor/index.ts";
 import { buildSelfSignedCertificate } from "../../lib/formats/x509/index.ts";
 import { createMockAad, createSigningKey, defaultRegistry, type SigningKey } from "../../mock-aad/index.ts";
 import { runDoctor, type DoctorIo } from "../../steps/doctor/cli.ts";
+import { JWT_BEARER, tokenForm } from "../helpers/token-form.ts";
 
 export const NOW = new Date("2025-06-01T12:00:00Z");
 export const NOW_S = NOW.getTime() / 1000;
 export const ENTRA = "https://login.microsoftonline.com";
 export const V2_AUD = `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
 export const V1_AUD = `${ENTRA}/${DEMO_TENANT_ID}/oauth2/token`;
-export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 export const OTHER_GUID = "12345678-1234-4234-8234-123456789abc";
 export { DEMO_CLIENT_ID, DEMO_TENANT_ID };
+/** The token request form and its assertion type: one builder for the doctor's and the mock's tests. */
+export { JWT_BEARER, tokenForm };
 
 export interface TestCert {
   privateKey: KeyObject;
@@ -111,10 +113,6 @@ export function build(cert: TestCert, options: BuildOptions = {}): string {
   return `${headerPart}.${payloadPart}.${(options.encodeSignature ?? ((b: Uint8Array) => b64url(b)))(signature)}`;
 }
 
-/** The token request form for an assertion: the same builder the mock's own tests use. */
-import { fields as form } from "../mock-aad/helpers.ts";
-export { form };
-
 let signingKey: SigningKey | undefined;
 
 /** What the mock Entra ID answers for a form: the first error code, or "ok". */
@@ -146,7 +144,7 @@ export interface Verdicts {
  * checks that the doctor predicts what the mock answers.
  */
 export async function judge(cert: TestCert, input: { assertion?: string; fields?: Record<string, string>; now?: Date }): Promise<Verdicts> {
-  const fields = input.fields ?? form(input.assertion!);
+  const fields = input.fields ?? tokenForm(input.assertion!);
   const text = input.fields ? new URLSearchParams(fields).toString() : input.assertion!;
   const now = input.now ?? NOW;
   const diagnosis = diagnose({ text, certificate: { der: cert.der }, clientId: DEMO_CLIENT_ID, tenant: DEMO_TENANT_ID, now });

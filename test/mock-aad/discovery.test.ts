@@ -6,7 +6,7 @@
 import { createHash, createPublicKey, verify, X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { DEMO_TENANT_DOMAIN } from "../../lib/entra/demo.ts";
-import { assertion, DEMO_TENANT_ID, ENTRA, fields, makeCertificate, makeMock, registryWith, tokenRequest, type TestCertificate } from "./helpers.ts";
+import { assertion, DEMO_TENANT_ID, ENTRA, makeCertificate, makeMock, registryWith, tokenForm, tokenRequest, type TestCertificate } from "./helpers.ts";
 
 let app: TestCertificate;
 beforeAll(async () => {
@@ -104,7 +104,7 @@ describe("key sets", () => {
   test("issued tokens verify with the published key (from the JWK and from x5c), and fail when changed", async () => {
     const m = mock();
     for (const scope of ["https://graph.microsoft.com/.default", "api://entra-workshop-demo-api/.default"]) {
-      const body = (await (await m.handle(tokenRequest(fields(assertion(app), { scope })))).json()) as { access_token: string };
+      const body = (await (await m.handle(tokenRequest(tokenForm(assertion(app), { scope })))).json()) as { access_token: string };
       const jwks = (await (await m.handle(new Request(`${ENTRA}/${DEMO_TENANT_ID}/discovery/v2.0/keys`))).json()) as { keys: Array<{ kid: string; kty: string; n: string; e: string; x5c: string[] }> };
       const [h, p, s] = body.access_token.split(".") as [string, string, string];
       const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { kid: string; alg: string };

@@ -16,7 +16,6 @@ export const NOW_S = NOW.getTime() / 1000;
 export const ENTRA = "https://login.microsoftonline.com";
 export const V2_AUD = `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
 export const V1_AUD = `${ENTRA}/${DEMO_TENANT_ID}/oauth2/token`;
-export const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 export interface TestCertificate {
   privateKey: KeyObject;
@@ -106,16 +105,8 @@ function strip(o: Record<string, unknown>): Record<string, unknown> {
 
 // ── Requests ─────────────────────────────────────────────────────────────────────────────────────
 
-export function fields(clientAssertion: string | undefined, overrides: Record<string, string | undefined> = {}): Record<string, string> {
-  return strip({
-    grant_type: "client_credentials",
-    client_id: DEMO_CLIENT_ID,
-    scope: "https://graph.microsoft.com/.default",
-    client_assertion_type: JWT_BEARER,
-    client_assertion: clientAssertion,
-    ...overrides,
-  }) as Record<string, string>;
-}
+/** The token request form and its assertion type: one builder for the mock's and the doctor's tests. */
+export { JWT_BEARER, tokenForm } from "../helpers/token-form.ts";
 
 export function tokenRequest(form: Record<string, string>, options: { origin?: string; tenant?: string; version?: "v1" | "v2"; query?: string; headers?: Record<string, string> } = {}): Request {
   const path = options.version === "v1" ? "oauth2/token" : "oauth2/v2.0/token";

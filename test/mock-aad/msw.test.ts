@@ -5,7 +5,7 @@
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 import { mockAadHandlers } from "../../mock-aad/msw.ts";
-import { assertion, DEMO_TENANT_ID, fields, makeCertificate, makeMock, registryWith, type TestCertificate } from "./helpers.ts";
+import { assertion, DEMO_TENANT_ID, makeCertificate, makeMock, registryWith, tokenForm, type TestCertificate } from "./helpers.ts";
 
 let app: TestCertificate;
 let server: ReturnType<typeof setupServer>;
@@ -21,7 +21,7 @@ async function token(scope: string): Promise<string> {
   const response = await fetch(`https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields(assertion(app), { scope })),
+    body: new URLSearchParams(tokenForm(assertion(app), { scope })),
   });
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
@@ -46,7 +46,7 @@ test("errors come back as Entra bodies; discovery works through msw too", async 
   const bad = await fetch(`https://login.microsoftonline.com/${DEMO_TENANT_ID}/oauth2/v2.0/token`, {
     method: "POST",
     headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields(assertion(app, { aud: "https://example.com/" }))),
+    body: new URLSearchParams(tokenForm(assertion(app, { aud: "https://example.com/" }))),
   });
   expect(bad.status).toBe(401);
   expect(((await bad.json()) as { error_codes: number[] }).error_codes).toEqual([700023]);

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, test } from "vitest";
 import { DEMO_APP_OBJECT_ID } from "../../mock-aad/registry.ts";
-import { assertion, DEMO_CLIENT_ID, decodeJwt, fields, makeCertificate, makeMock, NOW, registryWith, tokenRequest, type TestCertificate } from "./helpers.ts";
+import { assertion, DEMO_CLIENT_ID, decodeJwt, makeCertificate, makeMock, NOW, registryWith, tokenForm, tokenRequest, type TestCertificate } from "./helpers.ts";
 import type { MockAad } from "../../mock-aad/core.ts";
 
 let app: TestCertificate;
@@ -16,7 +16,7 @@ const GRAPH = "https://graph.microsoft.com";
 const ADT = "https://workshop-twins.api.weu.digitaltwins.azure.net";
 
 async function tokenFrom(mock: MockAad, scope: string): Promise<string> {
-  const response = await mock.handle(tokenRequest(fields(assertion(app), { scope })));
+  const response = await mock.handle(tokenRequest(tokenForm(assertion(app), { scope })));
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }

@@ -5,7 +5,7 @@
 import { beforeAll, expect, test } from "vitest";
 import type { RequestLogEntry } from "../../mock-aad/core.ts";
 import { defaultRegistry } from "../../mock-aad/registry.ts";
-import { assertion, DEMO_TENANT_ID, ENTRA, fields, makeCertificate, makeMock, registryWith, tokenRequest, type TestCertificate } from "./helpers.ts";
+import { assertion, DEMO_TENANT_ID, ENTRA, makeCertificate, makeMock, registryWith, tokenForm, tokenRequest, type TestCertificate } from "./helpers.ts";
 
 let app: TestCertificate;
 beforeAll(async () => {
@@ -51,15 +51,15 @@ test("a declared Content-Length over the limit is refused without reading the bo
 
 test("maxBodyBytes sets another limit", async () => {
   const mock = makeMock(registryWith({ cert: app }), { maxBodyBytes: 100 });
-  expect((await mock.handle(tokenRequest(fields(assertion(app))))).status).toBe(413);
+  expect((await mock.handle(tokenRequest(tokenForm(assertion(app))))).status).toBe(413);
   expect((await mock.handle(tokenRequest({ grant_type: "client_credentials" }))).status).toBe(400);
 });
 
 test("onRequest gets one entry per request with the AADSTS code; a throwing logger changes nothing", async () => {
   const entries: RequestLogEntry[] = [];
   const mock = makeMock(registryWith({ cert: app }), { onRequest: (e) => entries.push(e) });
-  await mock.handle(tokenRequest(fields(assertion(app))));
-  await mock.handle(tokenRequest(fields(assertion(app, { sub: "x" }))));
+  await mock.handle(tokenRequest(tokenForm(assertion(app))));
+  await mock.handle(tokenRequest(tokenForm(assertion(app, { sub: "x" }))));
   await mock.handle(new Request(`${ENTRA}/nothing-here`));
   expect(entries).toEqual([
     { method: "POST", path: `/${DEMO_TENANT_ID}/oauth2/v2.0/token`, status: 200 },
@@ -71,7 +71,7 @@ test("onRequest gets one entry per request with the AADSTS code; a throwing logg
       throw new Error("logger down");
     },
   });
-  expect((await loud.handle(tokenRequest(fields(assertion(app))))).status).toBe(200);
+  expect((await loud.handle(tokenRequest(tokenForm(assertion(app))))).status).toBe(200);
 });
 
 test("an exception inside becomes a 500 JSON answer and a log entry, never a rejected promise", async () => {
@@ -83,7 +83,7 @@ test("an exception inside becomes a 500 JSON answer and a log entry, never a rej
     },
   });
   const mock = makeMock(registry, { onRequest: (e) => entries.push(e) });
-  const response = await mock.handle(tokenRequest(fields(assertion(app))));
+  const response = await mock.handle(tokenRequest(tokenForm(assertion(app))));
   expect(response.status).toBe(500);
   const body = (await response.json()) as { error: string; error_codes: number[] };
   expect(body).toMatchObject({ error: "server_error", error_codes: [50000] });
@@ -100,7 +100,7 @@ test("garbage of every kind gets an Entra answer, not an exception", async () =>
     expect(((await response.json()) as { error_codes: number[] }).error_codes).toHaveLength(1);
   }
   for (const jwt of ["...", "a.b.c", "e30.e30.e30", `${"e30".repeat(1000)}.e30.AA`]) {
-    const response = await mock.handle(tokenRequest(fields(jwt)));
+    const response = await mock.handle(tokenRequest(tokenForm(jwt)));
     expect(response.status).toBeLessThan(500);
   }
 });

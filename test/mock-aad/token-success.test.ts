@@ -14,12 +14,12 @@ import {
   DEMO_TENANT_ID,
   decodeJwt,
   ENTRA,
-  fields,
   makeCertificate,
   makeMock,
   NOW_S,
   registryWith,
   signParts,
+  tokenForm,
   tokenRequest,
   V1_AUD,
   type TestCertificate,
@@ -41,7 +41,7 @@ async function expectToken(response: Response): Promise<Record<string, unknown>>
 
 describe("accepted assertion shapes", () => {
   test("RS256 + x5t at the v2 endpoint: integers, four fields", async () => {
-    const response = await mock().handle(tokenRequest(fields(assertion(app))));
+    const response = await mock().handle(tokenRequest(tokenForm(assertion(app))));
     const body = await expectToken(response);
     expect(Object.keys(body)).toEqual(["token_type", "expires_in", "ext_expires_in", "access_token"]);
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599 });
@@ -51,7 +51,7 @@ describe("accepted assertion shapes", () => {
 
   test("PS256 + x5t#S256 (msal-node with thumbprintSha256, @azure/identity)", async () => {
     const jwt = assertion(app, { aud: `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`.toLowerCase() }, { alg: "PS256", x5t: undefined, "x5t#S256": app.x5tS256 });
-    await expectToken(await mock().handle(tokenRequest(fields(jwt))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(jwt))));
   });
 
   test("MSAL's mixes: RS256 + x5t#S256, PS256 + x5t, both thumbprints, plus x5c", async () => {
@@ -62,23 +62,23 @@ describe("accepted assertion shapes", () => {
       { alg: "PS256", x5t: app.x5t, "x5t#S256": app.x5tS256, x5c },
       { alg: "RS256", x5t: undefined, x5c },
     ]) {
-      await expectToken(await mock().handle(tokenRequest(fields(assertion(app, {}, header)))));
+      await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, {}, header)))));
     }
   });
 
   test("RS384 (listed by Entra's own 5002738 text)", async () => {
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app, {}, { alg: "RS384" })))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, {}, { alg: "RS384" })))));
   });
 
   test("shaped like MSAL.NET's: nbf and exp as JSON strings, no iat, x5c", async () => {
     const header = JSON.stringify({ alg: "PS256", typ: "JWT", "x5t#S256": app.x5tS256, x5c: [Buffer.from(app.der).toString("base64")] });
     const payload = JSON.stringify({ aud: `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, iss: DEMO_CLIENT_ID, sub: DEMO_CLIENT_ID, jti: "a-jti", nbf: String(NOW_S), exp: String(NOW_S + 600) });
-    await expectToken(await mock().handle(tokenRequest(fields(signParts(header, payload, app.privateKey, "PS256")))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(signParts(header, payload, app.privateKey, "PS256")))));
   });
 
   test("shaped like MSAL Python's: no nbf, iat and exp, RS256 + x5t, client_info=1", async () => {
     const jwt = assertion(app, { nbf: undefined, iat: NOW_S, exp: NOW_S + 600 });
-    await expectToken(await mock().handle(tokenRequest(fields(jwt, { client_info: "1" }))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(jwt, { client_info: "1" }))));
   });
 
   test("msal-node's extra fields and ?client-request-id are ignored; the correlation ID echoes it", async () => {
@@ -93,35 +93,35 @@ describe("accepted assertion shapes", () => {
       "x-client-last-telemetry": "5|0|||0,0",
       "client-request-id": requestId,
     };
-    const response = await mock().handle(tokenRequest(fields(assertion(app, { aud: `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token` }), extra), { query: `?client-request-id=${requestId}` }));
+    const response = await mock().handle(tokenRequest(tokenForm(assertion(app, { aud: `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token` }), extra), { query: `?client-request-id=${requestId}` }));
     await expectToken(response);
     expect(response.headers.get("client-request-id")).toBe(requestId);
   });
 
   test("the tenant by domain (URL and aud) and by upper-case GUID (URL)", async () => {
     const domainAud = `${ENTRA}/workshop-demo.onmicrosoft.com/oauth2/v2.0/token`;
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app, { aud: domainAud })), { tenant: "Workshop-Demo.onmicrosoft.com" })));
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app)), { tenant: DEMO_TENANT_ID.toUpperCase() })));
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app, { aud: `HTTPS://LOGIN.MICROSOFTONLINE.COM/${DEMO_TENANT_ID.toUpperCase()}/oauth2/v2.0/token` })))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, { aud: domainAud })), { tenant: "Workshop-Demo.onmicrosoft.com" })));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app)), { tenant: DEMO_TENANT_ID.toUpperCase() })));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, { aud: `HTTPS://LOGIN.MICROSOFTONLINE.COM/${DEMO_TENANT_ID.toUpperCase()}/oauth2/v2.0/token` })))));
   });
 
   test("served at a local origin: aud at that origin or at login.microsoftonline.com", async () => {
     const origin = "https://127.0.0.1:8443";
     for (const aud of [`${origin}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, `${origin}/${DEMO_TENANT_ID}/oauth2/token`]) {
-      await expectToken(await mock().handle(tokenRequest(fields(assertion(app, { aud })), { origin })));
+      await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, { aud })), { origin })));
     }
     // …but not another local port.
-    const wrong = await mock().handle(tokenRequest(fields(assertion(app, { aud: `https://127.0.0.1:9999/${DEMO_TENANT_ID}/oauth2/v2.0/token` })), { origin }));
+    const wrong = await mock().handle(tokenRequest(tokenForm(assertion(app, { aud: `https://127.0.0.1:9999/${DEMO_TENANT_ID}/oauth2/v2.0/token` })), { origin }));
     expect(((await wrong.json()) as { error_codes: number[] }).error_codes).toEqual([700023]);
   });
 
   test("clock skew: nbf 4 minutes ahead and exp 4 minutes ago are still accepted", async () => {
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app, { nbf: NOW_S + 240, exp: NOW_S + 840 })))));
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app, { nbf: NOW_S - 840, exp: NOW_S - 240 })))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, { nbf: NOW_S + 240, exp: NOW_S + 840 })))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, { nbf: NOW_S - 840, exp: NOW_S - 240 })))));
   });
 
   test("exp in milliseconds is, literally, far in the future: accepted", async () => {
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app, { exp: (NOW_S + 600) * 1000 })))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, { exp: (NOW_S + 600) * 1000 })))));
   });
 
   test("assertions made by the kit's own lib/ (hand-built RSA and JWT) are accepted, RS256 and PS256", async () => {
@@ -129,14 +129,14 @@ describe("accepted assertion shapes", () => {
     const claimSet = assertionClaims({ tenant: DEMO_TENANT_ID, clientId: DEMO_CLIENT_ID, now: NOW_S, jti: "kit-jti" });
     for (const alg of ["RS256", "PS256"] as const) {
       const jwt = createJwt(assertionHeader(alg, app.der), claimSet, key, new Uint8Array(randomBytes(32))).compact;
-      await expectToken(await mock().handle(tokenRequest(fields(jwt))));
+      await expectToken(await mock().handle(tokenRequest(tokenForm(jwt))));
     }
   });
 });
 
 describe("the v1 endpoint", () => {
   test("resource instead of scope; strings, expires_on, not_before, resource", async () => {
-    const form = fields(assertion(app, { aud: V1_AUD }), { scope: undefined, resource: "https://graph.microsoft.com" });
+    const form = tokenForm(assertion(app, { aud: V1_AUD }), { scope: undefined, resource: "https://graph.microsoft.com" });
     const body = await expectToken(await mock().handle(tokenRequest(form, { version: "v1" })));
     expect(body).toEqual({
       token_type: "Bearer",
@@ -150,15 +150,15 @@ describe("the v1 endpoint", () => {
   });
 
   test("a v2 audience is accepted at the v1 endpoint and the other way round", async () => {
-    const v1 = fields(assertion(app), { scope: undefined, resource: "https://graph.microsoft.com" });
+    const v1 = tokenForm(assertion(app), { scope: undefined, resource: "https://graph.microsoft.com" });
     await expectToken(await mock().handle(tokenRequest(v1, { version: "v1" })));
-    await expectToken(await mock().handle(tokenRequest(fields(assertion(app, { aud: V1_AUD })))));
+    await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app, { aud: V1_AUD })))));
   });
 });
 
 describe("the access token", () => {
   async function tokenFor(scope: string) {
-    const body = await expectToken(await mock().handle(tokenRequest(fields(assertion(app), { scope }))));
+    const body = await expectToken(await mock().handle(tokenRequest(tokenForm(assertion(app), { scope }))));
     return decodeJwt(String(body.access_token));
   }
 
@@ -208,8 +208,8 @@ describe("the access token", () => {
   });
 
   test("fixed clock, IDs and key: identical answers", async () => {
-    const a = await (await mock().handle(tokenRequest(fields(assertion(app))))).text();
-    const b = await (await mock().handle(tokenRequest(fields(assertion(app))))).text();
+    const a = await (await mock().handle(tokenRequest(tokenForm(assertion(app))))).text();
+    const b = await (await mock().handle(tokenRequest(tokenForm(assertion(app))))).text();
     expect(a).toBe(b);
   });
 
