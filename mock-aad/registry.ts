@@ -134,7 +134,16 @@ export function defaultResources(): Resource[] {
       displayName: "Microsoft Graph",
       identifierUris: [GRAPH_RESOURCE],
       accessTokenVersion: 1,
-      appRoles: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "User.Read.All", "User.ReadWrite.All"],
+      appRoles: [
+        "Application.Read.All",
+        "Application.ReadWrite.All",
+        "Directory.Read.All",
+        "User.Read.All",
+        "User.ReadWrite.All",
+        "Organization.Read.All",
+        "Organization.ReadWrite.All",
+        "Directory.ReadWrite.All",
+      ],
     },
     {
       appId: ADT_APP_ID,
