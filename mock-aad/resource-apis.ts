@@ -1,8 +1,8 @@
 /**
  * The mock resource APIs the workshop calls with its token, each checking the bearer token first
  * (bearer.ts: signature against the mock's JWKS, lifetime, audience, issuer), then the caller's
- * permissions. Microsoft Graph lives in graph.ts; this file keeps what they share (the context
- * the core hands them) and Azure Digital Twins:
+ * permissions. Microsoft Graph lives in graph.ts and Azure Resource Manager in arm.ts; this file
+ * keeps what they share (the context the core hands them) and Azure Digital Twins:
  *
  *   Azure Digital Twins
  *     POST /query?api-version=2023-10-31 with {"query":"SELECT * FROM DIGITALTWINS"}
@@ -17,6 +17,7 @@ import { bearerChallenge, checkBearer } from "./bearer.ts";
 import { readBodyAtMost } from "./form.ts";
 import { ADT_APP_ID, ADT_RESOURCE, type Registry } from "./registry.ts";
 
+export { ARM_AUDIENCES, handleArm } from "./arm.ts";
 export { FAKE_USERS, handleGraph } from "./graph.ts";
 
 export interface ResourceContext {
