@@ -14,8 +14,9 @@
  *     GET  /common/discovery/instance                     MSAL instance discovery
  *   Microsoft Graph: host graph.microsoft.com, or path prefix /graph  (…/graph/v1.0/users)
  *   Azure Digital Twins: any host *.digitaltwins.azure.net, or path prefix /adt (…/adt/query)
- * The prefixes let one local server (https://127.0.0.1:PORT) serve all three; no tenant is
- * called "graph" or "adt" (a tenant is a GUID or a domain name), so they cannot clash.
+ *   Azure Resource Manager: host management.azure.com, or path prefix /arm (…/arm/subscriptions)
+ * The prefixes let one local server (https://127.0.0.1:PORT) serve all four; no tenant is
+ * called "graph", "adt" or "arm" (a tenant is a GUID or a domain name), so they cannot clash.
  * Path segments after the tenant compare case-insensitively, the tenant too (MSAL lower-cases it).
  *
  * Token request, in this order (Entra's order is not published; see check-assertion.ts for the
@@ -38,7 +39,7 @@ import { entraJsonResponse, type ResponseContext } from "./error-response.ts";
 import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
 import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
-import { handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
+import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
 
 /** OpenID Connect scopes a client may add to /.default (MSAL Go does); they ask for no resource. */
@@ -139,8 +140,10 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     const path = url.pathname;
     if (host === "graph.microsoft.com") return handleGraph(request, path, resourceContext(exchange, ENTRA_ORIGIN));
     if (host.endsWith(".digitaltwins.azure.net")) return handleDigitalTwins(request, path, url.searchParams, resourceContext(exchange, ENTRA_ORIGIN));
+    if (host === "management.azure.com") return handleArm(request, path, url.searchParams, resourceContext(exchange, ENTRA_ORIGIN));
     if (path.startsWith("/graph/")) return handleGraph(request, path.slice("/graph".length), resourceContext(exchange, exchange.origin));
     if (path.startsWith("/adt/")) return handleDigitalTwins(request, path.slice("/adt".length), url.searchParams, resourceContext(exchange, exchange.origin));
+    if (path.startsWith("/arm/")) return handleArm(request, path.slice("/arm".length), url.searchParams, resourceContext(exchange, exchange.origin));
 
     const segments = path.split("/").slice(1);
     const shape = segments.slice(1).join("/").toLowerCase();
@@ -263,7 +266,8 @@ function notFound(exchange: Exchange): Response {
     error_description:
       `mock-aad has no endpoint ${request.method} ${url.pathname}. It serves POST /{tenant}/oauth2/v2.0/token, POST /{tenant}/oauth2/token, ` +
       "GET /{tenant}/v2.0/.well-known/openid-configuration, GET /{tenant}/.well-known/openid-configuration, GET /{tenant}/discovery/v2.0/keys, " +
-      "GET /{tenant}/discovery/keys, GET /common/discovery/instance, Graph under /graph/v1.0/… and Azure Digital Twins at POST /adt/query.",
+      "GET /{tenant}/discovery/keys, GET /common/discovery/instance, Graph under /graph/v1.0/…, Azure Digital Twins at POST /adt/query " +
+      "and Azure Resource Manager at GET /arm/subscriptions.",
   };
   return new Response(JSON.stringify(body), { status: 404, headers: { "Content-Type": "application/json; charset=utf-8" } });
 }

@@ -121,11 +121,17 @@ const PUBLIC_CLOUD = {
  * GET /common/discovery/instance?api-version=1.1&authorization_endpoint=…: where the tenant's
  * discovery document is, and which host names are one cloud. Served away from
  * login.microsoftonline.com, the mock's own host:port is listed as a cloud of its own.
- * Returns undefined when authorization_endpoint names a host this instance does not serve
- * (Entra answers AADSTS50049).
+ *
+ * authorization_endpoint is the mock's own when its host is the origin's host, or the origin's
+ * host name with no port at all: MSAL Python drops the port from the authority when it asks
+ * (https://127.0.0.1/<tenant>/oauth2/v2.0/authorize for a mock at https://127.0.0.1:8443). The
+ * answer then still points at `origin`, port included. `origin` is the one the core was given
+ * (never the Host header); another explicit port is another server. Returns undefined when
+ * authorization_endpoint names a host this instance does not serve (Entra answers AADSTS50049).
  */
 export function instanceDiscovery(origin: string, authorizationEndpoint: string | null): Record<string, unknown> | undefined {
-  const host = new URL(origin).host;
+  const own = new URL(origin);
+  const host = own.host;
   let tenant = "common";
   if (authorizationEndpoint) {
     let url: URL;
@@ -134,7 +140,9 @@ export function instanceDiscovery(origin: string, authorizationEndpoint: string 
     } catch {
       return undefined;
     }
-    const known = url.host.toLowerCase() === host.toLowerCase() || (host === PUBLIC_CLOUD.preferred_network && PUBLIC_CLOUD.aliases.includes(url.host.toLowerCase()));
+    const portDropped = url.port === "" && url.hostname.toLowerCase() === own.hostname.toLowerCase();
+    const known =
+      url.host.toLowerCase() === host.toLowerCase() || portDropped || (host === PUBLIC_CLOUD.preferred_network && PUBLIC_CLOUD.aliases.includes(url.host.toLowerCase()));
     if (!known) return undefined;
     tenant = url.pathname.split("/").filter(Boolean)[0] ?? "common";
   }

@@ -78,6 +78,15 @@ export const GRAPH_RESOURCE = "https://graph.microsoft.com";
 /** Azure Digital Twins' application ID, the same in every tenant. */
 export const ADT_APP_ID = "0b07f429-9f4b-4714-9392-cc5e8e80c8b0";
 export const ADT_RESOURCE = "https://digitaltwins.azure.net";
+/**
+ * Azure Resource Manager: the "Windows Azure Service Management API" application, the same in
+ * every tenant, with two identifier URIs. The Azure CLI asks for the older one with its trailing
+ * slash (scope https://management.core.windows.net//.default), the Azure SDKs for
+ * https://management.azure.com/.default; v1 tokens carry the one asked for as aud.
+ */
+export const ARM_APP_ID = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
+export const ARM_RESOURCE = "https://management.azure.com";
+export const ARM_CLASSIC_RESOURCE = "https://management.core.windows.net";
 /** The workshop's own demo API (made-up IDs, like those in lib/entra/demo.ts). */
 export const DEMO_API_APP_ID = "5e7a9c1b-3d2f-4e6a-8b0c-1d2e3f4a5b6c";
 export const DEMO_API_RESOURCE = "api://entra-workshop-demo-api";
@@ -126,7 +135,7 @@ function keyIdFor(der: Uint8Array): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** The three resources of the default registry. */
+/** The resources of the default registry. */
 export function defaultResources(): Resource[] {
   return [
     {
@@ -134,12 +143,30 @@ export function defaultResources(): Resource[] {
       displayName: "Microsoft Graph",
       identifierUris: [GRAPH_RESOURCE],
       accessTokenVersion: 1,
-      appRoles: ["Application.Read.All", "Application.ReadWrite.All", "Directory.Read.All", "User.Read.All", "User.ReadWrite.All"],
+      appRoles: [
+        "Application.Read.All",
+        "Application.ReadWrite.All",
+        "Directory.Read.All",
+        "User.Read.All",
+        "User.ReadWrite.All",
+        "Organization.Read.All",
+        "Organization.ReadWrite.All",
+        "Directory.ReadWrite.All",
+      ],
     },
     {
       appId: ADT_APP_ID,
       displayName: "Azure Digital Twins",
       identifierUris: [ADT_RESOURCE],
+      accessTokenVersion: 1,
+      appRoles: [],
+    },
+    {
+      // No app roles: ARM authorizes with Azure RBAC role assignments, not token roles. The
+      // identifier URIs are stored without the trailing slash; findResource tolerates one.
+      appId: ARM_APP_ID,
+      displayName: "Windows Azure Service Management API",
+      identifierUris: [ARM_CLASSIC_RESOURCE, ARM_RESOURCE],
       accessTokenVersion: 1,
       appRoles: [],
     },
