@@ -8,6 +8,9 @@ export { BACKDATE_SECONDS, TOKEN_LIFETIME_SECONDS } from "./issue-token.ts";
 export { mockAadHandlers, MOCKED_ORIGINS } from "./msw.ts";
 export {
   ADT_APP_ID,
+  ARM_APP_ID,
+  ARM_CLASSIC_RESOURCE,
+  ARM_RESOURCE,
   ADT_RESOURCE,
   DEMO_API_APP_ID,
   DEMO_API_RESOURCE,

@@ -188,7 +188,7 @@ export interface DefaultRegistryOptions {
 /**
  * The demo tenant (DEMO_TENANT_ID, DEMO_TENANT_DOMAIN) with the demo app (DEMO_CLIENT_ID,
  * "Entra workshop demo app") holding the given certificates and these grants: Graph
- * Application.Read.All and User.Read.All, the demo API's Demo.Read, and Azure Digital Twins Data
+ * Application.Read.All, Organization.Read.All (Get-MgOrganization, seed 003) and User.Read.All, the demo API's Demo.Read, and Azure Digital Twins Data
  * Reader (an Azure role, not a token role, as in Azure).
  */
 export function defaultRegistry(options: DefaultRegistryOptions = {}): Registry {
@@ -211,7 +211,7 @@ export function defaultRegistry(options: DefaultRegistryOptions = {}): Registry 
         enabled: true,
         keyCredentials: (options.certificates ?? []).map((certificate) => keyCredential(certificate)),
         appRoleGrants: {
-          [GRAPH_APP_ID]: ["Application.Read.All", "User.Read.All"],
+          [GRAPH_APP_ID]: ["Application.Read.All", "Organization.Read.All", "User.Read.All"],
           [DEMO_API_APP_ID]: ["Demo.Read"],
         },
         azureRoles: ["Azure Digital Twins Data Reader"],

@@ -108,6 +108,7 @@ export function startupText(info: StartupInfo, c: ChalkInstance): string {
   lines.push(`  ${label("Client ID")}${info.clientId}`);
   lines.push(`  ${label("Graph")}GET ${info.url}/graph/v1.0/users ${c.dim("(Bearer token for https://graph.microsoft.com)")}`);
   lines.push(`  ${label("Digital Twins")}POST ${info.url}/adt/query?api-version=2023-10-31 ${c.dim("(token for https://digitaltwins.azure.net)")}`);
+  lines.push(`  ${label("ARM")}GET ${info.url}/arm/subscriptions?api-version=2022-12-01 ${c.dim("(token for https://management.core.windows.net/ or https://management.azure.com)")}`);
   if (info.setup.noCertificate) {
     lines.push(`  ${label("Certificate")}${c.yellow(`none registered: ${display(join(info.out, "cert.cer"))} does not exist yet.`)}`);
     lines.push(`  ${label("")}${c.dim("Make one with")} npm run step 1 ${c.dim("and restart, or pass")} --cert FILE${c.dim(".")}`);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { MockAad } from "../../mock-aad/core.ts";
 import { mockAadHandlers } from "../../mock-aad/msw.ts";
 import { ARM_APP_ID, DEMO_API_APP_ID } from "../../mock-aad/registry.ts";
-import { assertion, DEMO_TENANT_ID, decodeJwt, fields, makeCertificate, makeMock, NOW, registryWith, tokenRequest, V1_AUD, type TestCertificate } from "./helpers.ts";
+import { assertion, DEMO_TENANT_ID, decodeJwt, tokenForm, makeCertificate, makeMock, NOW, registryWith, tokenRequest, V1_AUD, type TestCertificate } from "./helpers.ts";
 
 const ARM = "https://management.azure.com";
 const CLI_SCOPE = "https://management.core.windows.net//.default";
@@ -23,7 +23,7 @@ beforeAll(async () => {
 const mock = () => makeMock(registryWith({ cert: app }));
 
 async function tokenResponse(m: MockAad, scope: string): Promise<Record<string, unknown>> {
-  const response = await m.handle(tokenRequest(fields(assertion(app), { scope })));
+  const response = await m.handle(tokenRequest(tokenForm(assertion(app), { scope })));
   const body = (await response.json()) as Record<string, unknown>;
   expect(response.status, JSON.stringify(body)).toBe(200);
   return body;
@@ -67,7 +67,7 @@ describe("tokens for Azure Resource Manager", () => {
 
   test("the SDKs' scope https://management.azure.com/.default, and the v1 endpoint's resource", async () => {
     expect(decodeJwt(await token(mock(), SDK_SCOPE)).claims.aud).toBe("https://management.azure.com");
-    const form = fields(assertion(app, { aud: V1_AUD }), { scope: undefined, resource: "https://management.core.windows.net/" });
+    const form = tokenForm(assertion(app, { aud: V1_AUD }), { scope: undefined, resource: "https://management.core.windows.net/" });
     const response = await mock().handle(tokenRequest(form, { version: "v1" }));
     const body = (await response.json()) as { resource: string; access_token: string };
     expect(response.status).toBe(200);

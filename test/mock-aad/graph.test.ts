@@ -17,7 +17,7 @@ import {
   keyCredential,
   type Registry,
 } from "../../mock-aad/registry.ts";
-import { assertion, DEMO_CLIENT_ID, DEMO_TENANT_ID, decodeJwt, ENTRA, fields, makeCertificate, makeMock, registryWith, tokenRequest, type TestCertificate } from "./helpers.ts";
+import { assertion, DEMO_CLIENT_ID, DEMO_TENANT_ID, decodeJwt, ENTRA, tokenForm, makeCertificate, makeMock, registryWith, tokenRequest, type TestCertificate } from "./helpers.ts";
 
 const GRAPH = "https://graph.microsoft.com";
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -57,7 +57,7 @@ function withOtherTenant(r: Registry): Registry {
 }
 
 async function token(mock: MockAad, scope = GRAPH_SCOPE): Promise<string> {
-  const response = await mock.handle(tokenRequest(fields(assertion(app), { scope })));
+  const response = await mock.handle(tokenRequest(tokenForm(assertion(app), { scope })));
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -65,7 +65,7 @@ async function token(mock: MockAad, scope = GRAPH_SCOPE): Promise<string> {
 async function otherTenantToken(mock: MockAad): Promise<string> {
   const aud = `${ENTRA}/${OTHER_TENANT}/oauth2/v2.0/token`;
   const jwt = assertion(app, { aud, iss: OTHER_APP, sub: OTHER_APP });
-  const response = await mock.handle(tokenRequest(fields(jwt, { client_id: OTHER_APP }), { tenant: OTHER_TENANT }));
+  const response = await mock.handle(tokenRequest(tokenForm(jwt, { client_id: OTHER_APP }), { tenant: OTHER_TENANT }));
   expect(response.status).toBe(200);
   return ((await response.json()) as { access_token: string }).access_token;
 }
@@ -120,8 +120,12 @@ describe("GET /organization", () => {
     }
   });
 
-  test("the demo app's default grants (Application.Read.All, User.Read.All) do not: 403 Authorization_RequestDenied", async () => {
-    const mock = makeMock(registry());
+  test("the demo app has Organization.Read.All (Get-MgOrganization works); an app without it gets 403 Authorization_RequestDenied", async () => {
+    const demo = makeMock(registry());
+    const demoToken = await token(demo);
+    expect(decodeJwt(demoToken).claims.roles).toEqual(["Application.Read.All", "Organization.Read.All", "User.Read.All"]);
+    expect((await get(demo, "/v1.0/organization", demoToken)).status).toBe(200);
+    const mock = makeMock(registry(["Application.Read.All", "User.Read.All"]));
     const t = await token(mock);
     expect(decodeJwt(t).claims.roles).toEqual(["Application.Read.All", "User.Read.All"]);
     const response = await get(mock, "/v1.0/organization", t);
@@ -368,7 +372,7 @@ describe("permissions and errors", () => {
   });
 
   test("the caller's client-request-id comes back in the header and in innerError", async () => {
-    const mock = makeMock(registry());
+    const mock = makeMock(registry(["User.Read.All"])); // without Organization.Read.All: an error that carries innerError
     const id = "c0ffee00-1234-4abc-8def-0123456789ab";
     const response = await get(mock, "/v1.0/organization", await token(mock), { headers: { "client-request-id": id } });
     expect(response.headers.get("client-request-id")).toBe(id);

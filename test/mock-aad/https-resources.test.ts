@@ -11,7 +11,7 @@ import { createMockAad } from "../../mock-aad/core.ts";
 import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
 import { GRAPH_APP_ID, keyCredential, defaultRegistry } from "../../mock-aad/registry.ts";
 import { ensureLocalTls, type LocalTls } from "../../mock-aad/server/local-tls-store.ts";
-import { assertion, DEMO_CLIENT_ID, DEMO_TENANT_ID, fields, makeCertificate, NOW, type TestCertificate } from "./helpers.ts";
+import { assertion, DEMO_CLIENT_ID, DEMO_TENANT_ID, tokenForm, makeCertificate, NOW, type TestCertificate } from "./helpers.ts";
 
 let dir: string;
 let tls: LocalTls;
@@ -49,7 +49,7 @@ function call(url: string, init: { method?: string; headers?: Record<string, str
 
 async function token(scope: string): Promise<string> {
   const tokenUrl = `${server.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
-  const body = new URLSearchParams(fields(assertion(app, { aud: tokenUrl }), { scope })).toString();
+  const body = new URLSearchParams(tokenForm(assertion(app, { aud: tokenUrl }), { scope })).toString();
   const answer = await call(tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
   expect(answer.status, JSON.stringify(answer.json)).toBe(200);
   return answer.json.access_token as string;

@@ -179,7 +179,7 @@ describe("the access token", () => {
       idtyp: "app",
       oid: DEMO_SERVICE_PRINCIPAL_ID,
       rh: expect.stringMatching(/^0\.[A-Za-z0-9_-]+\.$/),
-      roles: ["Application.Read.All", "User.Read.All"],
+      roles: ["Application.Read.All", "Organization.Read.All", "User.Read.All"],
       sub: DEMO_SERVICE_PRINCIPAL_ID,
       tid: DEMO_TENANT_ID,
       uti: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
