@@ -17,29 +17,16 @@ import { parseArgs } from "node:util";
 import { Chalk } from "chalk";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
-import { createMockAad } from "../index.ts";
-import { startMockServer, type MockServer } from "../https-server.ts";
-import { ensureLocalTls } from "./local-tls-store.ts";
+import { createMockAad } from "../core.ts";
 import { MAX_BODY_BYTES } from "../form.ts";
+import { startMockServer, type MockServer } from "../https-server.ts";
 import { isGuid } from "../registry.ts";
 import { buildRegistry } from "./config-file.ts";
+import { ensureLocalTls } from "./local-tls-store.ts";
+import { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
 import { display, requestLine, startupText, type StartupInfo } from "./startup-text.ts";
 
-/** The port `npm run mock-aad` listens on unless --port says otherwise. */
-export const DEFAULT_PORT = 8443;
-export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_OUT = ".workshop";
-
-export interface MockAadCliOptions {
-  port: number;
-  host: string;
-  certFiles: string[];
-  clientId?: string;
-  tenant?: string;
-  config?: string;
-  out: string;
-  help: boolean;
-}
+export { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
 
 export function mockAadHelp(): string {
   return `npm run mock-aad -- [options]

@@ -5,9 +5,9 @@
 import { createHash } from "node:crypto";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
-import type { RequestLogEntry } from "../index.ts";
-import type { RegistrySetup } from "./config-file.ts";
+import type { RequestLogEntry } from "../core.ts";
 import type { LocalTls } from "./local-tls-store.ts";
+import type { RegistrySetup } from "./options.ts";
 
 /** The scope the snippets ask for. */
 export const SNIPPET_SCOPE = "https://graph.microsoft.com/.default";
