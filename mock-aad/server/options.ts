@@ -20,6 +20,8 @@ export interface MockAadCliOptions {
   tenant?: string;
   config?: string;
   out: string;
+  /** the startup information as one JSON line on stdout, the request log on stderr */
+  json: boolean;
   help: boolean;
 }
 

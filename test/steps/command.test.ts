@@ -8,6 +8,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { KitError } from "../../lib/errors.ts";
+import { mockAadHelp, parseMockAadArgs } from "../../mock-aad/server/cli.ts";
+import { runDoctor } from "../../steps/doctor/cli.ts";
+import { runLabCli } from "../../steps/lab/command.ts";
+import { runCli } from "../../steps/runner.ts";
 import {
   checkChoices,
   describeFailure,
@@ -185,6 +189,56 @@ describe("the error report", () => {
     expect(await runCommand([], io, async () => { throw new RangeError("boom"); })).toBe(2);
     expect(out).toBe("");
     expect(err).toMatch(/^✗ Nope\.\n {2}→ Try --help\.\n✗ Unexpected error .*\nRangeError: boom\n/);
+  });
+});
+
+describe("the four commands have the one shape", () => {
+  const capture = async (run: (argv: string[], io: { out(t: string): void; err(t: string): void; color: boolean }) => Promise<number>, ...argv: string[]) => {
+    let out = "";
+    let err = "";
+    const code = await run(argv, { out: (t) => (out += t), err: (t) => (err += t), color: false });
+    return { code, out, err };
+  };
+  /** The mock's CLI starts a server, so its parsing is called on its own; a usage error is printed by main() the same way. */
+  const mock = async (argv: string[], io: { out(t: string): void; err(t: string): void }) => {
+    try {
+      if (parseMockAadArgs(argv).help) io.out(mockAadHelp());
+      return 0;
+    } catch (error) {
+      return reportError(error, io, false);
+    }
+  };
+  const commands = [
+    ["npm run step", runCli],
+    ["npm run doctor", runDoctor],
+    ["npm run lab", runLabCli],
+    ["npm run mock-aad", mock],
+  ] as const;
+
+  it.each(commands)("%s: an unknown option in the one wording, exit 1", async (command, run) => {
+    const { code, out, err } = await capture(run, "--bogus");
+    expect(code).toBe(1);
+    expect(out).toBe("");
+    const [message, hint, ...rest] = err.split("\n");
+    expect(message).toBe("✗ Unknown option '--bogus'.");
+    expect(hint).toMatch(new RegExp(`^ {2}→ (.* )?See ${command} -- --help for the options\\.$`));
+    expect(rest).toEqual([""]);
+  });
+
+  it.each(commands)("%s: -h and --help print the help, exit 0; --no-color is an option", async (command, run) => {
+    const long = await capture(run, "--help");
+    expect(long.code).toBe(0);
+    expect(long.out.startsWith(`${command} `)).toBe(true);
+    expect(long.out).toMatch(/--no-color {2,}no colours/);
+    expect((await capture(run, "-h")).out).toBe(long.out);
+    expect((await capture(run, "--help", "--no-color")).out).toBe(long.out);
+  });
+
+  it("npm's fallback also gives the doctor its --json (npm run doctor --json …, without \"--\")", async () => {
+    vi.stubEnv("npm_config_json", "true");
+    const { code, out } = await capture(runDoctor, "hello world");
+    expect(code).toBe(1);
+    expect(JSON.parse(out).verdict).toBeDefined();
   });
 });
 
