@@ -2,53 +2,32 @@
  * The step runner behind `npm run step N` and `npm run workshop`: parses options, runs a step's
  * logic, prints its presentation (or JSON), and turns user mistakes into one clear sentence.
  */
-import { parseArgs } from "node:util";
 import { KitError } from "../lib/errors.ts";
-import { npmConfigFallback, reportError, type Io } from "./cli-support.ts";
+import { checkChoices, formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type Io, type OptionTable } from "./command.ts";
 import { createContext, type Context } from "./context.ts";
 import { toJsonValue } from "./json.ts";
 import { STEPS, stepProducing } from "./registry.ts";
-import type { OptionSpec, OptionValues, Step } from "./step.ts";
+import type { OptionValues, Step } from "./step.ts";
 import { Ui } from "./ui.ts";
 
-export type { Io } from "./cli-support.ts";
+export type { Io } from "./command.ts";
 
-const COMMON: Record<string, OptionSpec> = {
+const COMMON: OptionTable = {
   out: { type: "string", value: "DIR", description: "where artifacts are read and written (default .workshop, or .workshop/fixed with --fixed)" },
   fixed: { type: "boolean", description: "use the published demo key, a fixed clock and fixed random values: byte-for-byte reproducible output" },
-  json: { type: "boolean", description: "print the step's result as JSON instead of the explanation" },
+  json: jsonOption("print the step's result as JSON instead of the explanation"),
   verbose: { type: "boolean", description: "show more detail where a step has more to show" },
-  "no-color": { type: "boolean", description: "no colours (also when NO_COLOR is set or output is not a terminal)" },
-  help: { type: "boolean", description: "show this help" },
+  "no-color": NO_COLOR_OPTION,
+  help: HELP_OPTION,
 };
 
-const RUNNER: Record<string, OptionSpec> = {
+const RUNNER: OptionTable = {
   list: { type: "boolean", description: "list the steps" },
   all: { type: "boolean", description: "run every step in order (what `npm run workshop` does)" },
 };
 
-function parse(argv: string[], specs: Record<string, OptionSpec>, context: string): { values: OptionValues; positionals: string[] } {
-  const options = Object.fromEntries(Object.entries(specs).map(([k, s]) => [k, { type: s.type }])) as Record<string, { type: "string" | "boolean" }>;
-  (options as Record<string, { type: "string" | "boolean"; short?: string }>).help = { type: "boolean", short: "h" };
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-    return { values: values as OptionValues, positionals };
-  } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "");
-    throw new KitError("USAGE", `${message.replace(/\.$/, "")}.`, `See ${context} -- --help for the options.`);
-  }
-}
-
-/** Choices match case-insensitively (--alg ps256 means PS256); anything else is a usage error. */
-function checkChoices(values: OptionValues, specs: Record<string, OptionSpec>): void {
-  for (const [name, spec] of Object.entries(specs)) {
-    const v = values[name];
-    if (typeof v !== "string" || !spec.choices) continue;
-    const match = spec.choices.find((c) => c.toLowerCase() === v.toLowerCase());
-    if (!match) throw new KitError("USAGE", `--${name} ${v} is not one of ${spec.choices.join(", ")}.`, `For example --${name} ${spec.choices[0]}.`);
-    values[name] = match;
-  }
-}
+/** The flags npm keeps for itself when they come before "--" (npm run step 3 --fixed). */
+const NPM_FLAGS = ["fixed", "json", "verbose", "list", "all", "new"];
 
 export function findStep(key: string): Step | undefined {
   return STEPS.find((s) => String(s.number) === key || s.id === key.toLowerCase() || s.number === Number(key.replace(/^0+/, "")));
@@ -56,10 +35,7 @@ export function findStep(key: string): Step | undefined {
 
 function helpFor(step: Step | undefined, ui: Ui): string {
   const lines: string[] = [];
-  const opt = (specs: Record<string, OptionSpec>) => {
-    const rows = Object.entries(specs).map(([k, s]) => [`--${k}${s.value ? " " + s.value : ""}`, s.description + (s.choices ? ` (${s.choices.join(" | ")})` : "") + (s.default ? `, default ${s.default}` : "")] as [string, string]);
-    return ui.fields(rows, 4);
-  };
+  const opt = (table: OptionTable) => formatRows(optionRows(table), { indent: 4, label: (text) => ui.chalk.dim(text) });
   if (step) {
     lines.push(ui.chalk.bold(`npm run step ${step.number} -- [options]`), "", `  Step ${step.number} · ${step.title}: ${step.summary}`);
     if (Object.keys(step.options).length) lines.push("", "  Options of this step:", ...opt(step.options));
@@ -115,23 +91,24 @@ async function runOne(step: Step, values: OptionValues, io: Io, ui: Ui): Promise
 
 /** The whole command line: returns the exit code (0 ok, 1 a user mistake or a failed check, 2 a bug). */
 export async function runCli(argv: string[], io: Io): Promise<number> {
-  const color = io.color && !argv.includes("--no-color") && !process.env.NO_COLOR;
-  const ui = new Ui(color);
-  try {
-    const allSteps: Record<string, OptionSpec> = Object.assign({}, ...STEPS.map((s) => s.options));
-    const { values, positionals } = parse(argv, { ...COMMON, ...RUNNER, ...allSteps }, "npm run step");
+  return runCommand(argv, io, async (color) => {
+    const ui = new Ui(color);
+    const allSteps: OptionTable = Object.assign({}, ...STEPS.map((s) => s.options));
+    const parsed = parseCommandLine(argv, { command: "npm run step", options: { ...COMMON, ...RUNNER, ...allSteps }, npmFlags: NPM_FLAGS });
+    const values = parsed.values as OptionValues;
+    const { positionals, fromNpm } = parsed;
     const first = positionals[0];
     const step = first !== undefined ? findStep(first) : undefined;
     if (first !== undefined && !step)
       throw new KitError("USAGE", `There is no step "${first}".`, `The steps are 1 to ${STEPS.length}: npm run step -- --list`);
     const allSpecs = step ? { ...COMMON, ...step.options } : { ...COMMON, ...RUNNER, ...allSteps };
+    // Only what was typed: a flag read back from npm_config_* is not the user's choice for this step.
     for (const name of Object.keys(values))
-      if (!(name in allSpecs) && name !== "help") {
+      if (!(name in allSpecs) && !fromNpm.includes(name)) {
         if (name in RUNNER) throw new KitError("USAGE", `--${name} does not go with a step number.`, `Use npm run step -- --${name} on its own.`);
         const owner = STEPS.find((s) => name in s.options);
         throw new KitError("USAGE", `--${name} is an option of step ${owner?.number ?? "?"}, not of step ${step!.number}.`, `See npm run step ${step!.number} -- --help for this step's options.`);
       }
-    npmConfigFallback(values, ["fixed", "json", "verbose", "list", "all", "new"]);
     if (positionals.length > 1)
       throw new KitError("USAGE", `Unexpected "${positionals[1]}": npm passes options to the kit only after "--".`, `For example: npm run step ${positionals[0]} -- --alg PS256 (and npm run workshop for all the steps).`);
     checkChoices(values, allSpecs);
@@ -163,7 +140,5 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     io.out(helpFor(undefined, ui) + "\n");
     return 0;
-  } catch (error) {
-    return reportError(error, io, ui);
-  }
+  });
 }

@@ -2,17 +2,12 @@
  * What a numbered step is: its logic (`run`, which returns data and writes artifacts through the
  * workspace) and its presentation (`render`, which turns that data into terminal lines).
  */
+import type { OptionSpec } from "./command.ts";
 import type { Context } from "./context.ts";
 import type { Ui } from "./ui.ts";
 
-export interface OptionSpec {
-  type: "string" | "boolean";
-  description: string;
-  /** shown as the value placeholder in --help, e.g. FILE */
-  value?: string;
-  choices?: readonly string[];
-  default?: string;
-}
+/** A step's options are declared as every command's are (steps/command.ts). */
+export type { OptionSpec } from "./command.ts";
 
 export type OptionValues = Record<string, string | boolean | undefined>;
 

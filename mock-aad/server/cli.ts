@@ -6,40 +6,77 @@
  *   npm run mock-aad -- --port 0              any free port
  *   npm run mock-aad -- --cert my-app.cer --tenant <GUID> --client-id <GUID>
  *   npm run mock-aad -- --config registry.json
+ *   npm run mock-aad -- --port 0 --json       one JSON line (url, tenant, …) for a script; the log on stderr
  *
- * The --config format is in config-file.ts (and in --help); certificate paths are relative to the file.
+ * Options, --help and the error report are every command's (steps/command.ts, which imports nothing
+ * of the workshop, so the mock stays free of steps/). The --config format is in config-file.ts (and in --help); certificate paths are relative to the file.
  */
 import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import { Chalk } from "chalk";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
-import { createMockAad } from "../index.ts";
-import { startMockServer, type MockServer } from "../https-server.ts";
-import { ensureLocalTls } from "./local-tls-store.ts";
+import { createMockAad } from "../core.ts";
 import { MAX_BODY_BYTES } from "../form.ts";
+import { startMockServer, type MockServer } from "../https-server.ts";
 import { isGuid } from "../registry.ts";
 import { buildRegistry } from "./config-file.ts";
-import { display, requestLine, startupText, type StartupInfo } from "./startup-text.ts";
+import { ensureLocalTls } from "./local-tls-store.ts";
+import { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
+import { display, requestLine, startupJson, startupText, type StartupInfo } from "./startup-text.ts";
+import {
+  formatRows,
+  HELP_OPTION,
+  jsonOption,
+  NO_COLOR_OPTION,
+  optionRows,
+  parseCommandLine,
+  reportError,
+  terminalIo,
+  wantsColor,
+  type CommandSpec,
+  type Io,
+  type OptionTable,
+} from "../../steps/command.ts";
 
-/** The port `npm run mock-aad` listens on unless --port says otherwise. */
-export const DEFAULT_PORT = 8443;
-export const DEFAULT_HOST = "127.0.0.1";
-export const DEFAULT_OUT = ".workshop";
+export { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
 
-export interface MockAadCliOptions {
-  port: number;
-  host: string;
-  certFiles: string[];
-  clientId?: string;
-  tenant?: string;
-  config?: string;
-  out: string;
-  help: boolean;
-}
+/** The options, declared once: parsed from this table and --help made from it. */
+const OPTIONS = {
+  port: { type: "string", value: "N", description: `port to listen on (default ${DEFAULT_PORT}; 0 = any free port)` },
+  host: { type: "string", value: "ADDRESS", description: `address to listen on (default ${DEFAULT_HOST}; ::1 for IPv6)` },
+  cert: {
+    type: "string",
+    value: "FILE",
+    multiple: true,
+    description: "register this certificate (.cer DER or .pem) on the app; repeat for more.\nDefault: <out>/cert.cer when present (made by npm run step 1)",
+  },
+  tenant: { type: "string", value: "ID", description: `serve the demo tenant under this tenant ID (GUID) or domain\n(default ${DEMO_TENANT_ID})` },
+  "client-id": { type: "string", value: "ID", description: `give the demo app this Application (client) ID (default ${DEMO_CLIENT_ID})` },
+  config: {
+    type: "string",
+    value: "FILE",
+    description: [
+      "JSON registry added to the default one:",
+      '  { "tenants": [{ "id", "displayName", "domains": [] }],',
+      '    "applications": [{ "appId", "tenantId", "displayName",',
+      '        "certificates": ["app.cer" | { "path", "start", "end" }],',
+      '        "appRoleGrants": { "<resource URI or appId>": ["Role"] },',
+      '        "azureRoles": [], "enabled": true }],',
+      '    "resources": [{ "appId", "identifierUris": [], "displayName",',
+      '        "accessTokenVersion": 1 | 2, "appRoles": [] }] }',
+      "certificate paths are relative to the config file",
+    ].join("\n"),
+  },
+  out: { type: "string", value: "DIR", description: `the workshop folder (default ${DEFAULT_OUT})` },
+  json: jsonOption("print url, tenant, clientId, caPath, authority, tokenEndpoint and graphUrl as one\nJSON line instead of the startup text; the request log goes to stderr"),
+  "no-color": NO_COLOR_OPTION,
+  help: { ...HELP_OPTION, description: "this text" },
+} as const satisfies OptionTable;
+
+const COMMAND: CommandSpec<typeof OPTIONS> = { command: "npm run mock-aad", options: OPTIONS, positionals: false, npmFlags: ["json"] };
 
 export function mockAadHelp(): string {
   return `npm run mock-aad -- [options]
@@ -48,50 +85,14 @@ Starts the mock Entra ID as an HTTPS server (MSAL and @azure/identity refuse htt
 It makes a local CA and a server certificate in <out>/mock-aad/ on first use.
 
 Options:
-  --port N          port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
-  --host ADDRESS    address to listen on (default ${DEFAULT_HOST}; ::1 for IPv6)
-  --cert FILE       register this certificate (.cer DER or .pem) on the app; repeat for more.
-                    Default: <out>/cert.cer when present (made by npm run step 1)
-  --tenant ID       serve the demo tenant under this tenant ID (GUID) or domain
-                    (default ${DEMO_TENANT_ID})
-  --client-id ID    give the demo app this Application (client) ID (default ${DEMO_CLIENT_ID})
-  --config FILE     JSON registry added to the default one:
-                      { "tenants": [{ "id", "displayName", "domains": [] }],
-                        "applications": [{ "appId", "tenantId", "displayName",
-                            "certificates": ["app.cer" | { "path", "start", "end" }],
-                            "appRoleGrants": { "<resource URI or appId>": ["Role"] },
-                            "azureRoles": [], "enabled": true }],
-                        "resources": [{ "appId", "identifierUris": [], "displayName",
-                            "accessTokenVersion": 1 | 2, "appRoles": [] }] }
-                    certificate paths are relative to the config file
-  --out DIR         the workshop folder (default ${DEFAULT_OUT})
-  --help            this text
+${formatRows(optionRows(OPTIONS), { width: 16 }).join("\n")}
 
 Request bodies over ${MAX_BODY_BYTES / 1024 / 1024} MiB are refused (AADSTS9002313). Ctrl-C stops the server.
 `;
 }
 
 export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        cert: { type: "string", multiple: true },
-        "client-id": { type: "string" },
-        tenant: { type: "string" },
-        config: { type: "string" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    throw new KitError("USAGE", `${(error as Error).message.replace(/\.$/, "")}.`, "See npm run mock-aad -- --help for the options.");
-  }
+  const { values } = parseCommandLine(argv, COMMAND);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || values.port?.trim() === "") {
     throw new KitError("USAGE", `--port ${values.port} is not a port number.`, `Use a number from 1 to 65535, or --port 0 for any free port (default ${DEFAULT_PORT}).`);
@@ -101,6 +102,7 @@ export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
     host: values.host ?? DEFAULT_HOST,
     certFiles: values.cert ?? [],
     out: values.out ?? DEFAULT_OUT,
+    json: values.json ?? false,
     help: values.help ?? false,
   };
   if (values["client-id"] !== undefined) {
@@ -121,29 +123,29 @@ export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
 
 // ── Running ──────────────────────────────────────────────────────────────────────────────────────
 
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-  color: boolean;
-}
+/** The server's Io is every command's (steps/command.ts): tests pass strings in, main() the terminal. */
+export type CliIo = Io;
 
 export interface RunningMockAad {
   server: MockServer;
   info: StartupInfo;
+  /** Where the request log and the stopping lines go: stdout, or stderr with --json (stdout then holds the one JSON line). */
+  log(text: string): void;
   close(): Promise<void>;
 }
 
-/** Starts the server and prints the startup text; returns undefined after printing --help. */
+/** Starts the server and prints the startup text (with --json, the startup JSON); returns undefined after printing --help. */
 export async function startMockAadCli(argv: string[], io: CliIo): Promise<RunningMockAad | undefined> {
-  const c = new Chalk({ level: io.color ? 1 : 0 });
+  const c = new Chalk({ level: wantsColor(argv, io) ? 1 : 0 });
   const options = parseMockAadArgs(argv);
   if (options.help) {
     io.out(mockAadHelp());
     return undefined;
   }
+  const log = (text: string) => (options.json ? io.err(text) : io.out(text));
   const setup = buildRegistry(options);
   const tls = await ensureLocalTls({ dir: join(options.out, "mock-aad") });
-  const mock = createMockAad({ registry: setup.registry, onRequest: (entry) => io.out(requestLine(entry, c)) });
+  const mock = createMockAad({ registry: setup.registry, onRequest: (entry) => log(requestLine(entry, c)) });
   const server = await startMockServer({ port: options.port, host: options.host, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
   const first = setup.certificates[0]?.der;
   const info: StartupInfo = {
@@ -164,26 +166,20 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
     info.thumbprintSha256 = createHash("sha256").update(first).digest("hex").toUpperCase();
     info.thumbprintSha1 = createHash("sha1").update(first).digest("hex").toUpperCase();
   }
-  io.out(startupText(info, c));
-  return { server, info, close: () => server.close() };
+  io.out(options.json ? JSON.stringify(startupJson(info)) + "\n" : startupText(info, c));
+  return { server, info, log, close: () => server.close() };
 }
 
 async function main(): Promise<void> {
-  const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
-  const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), color };
+  const argv = process.argv.slice(2);
+  const io = terminalIo();
+  const color = wantsColor(argv, io);
   const c = new Chalk({ level: color ? 1 : 0 });
   let running: RunningMockAad | undefined;
   try {
-    running = await startMockAadCli(process.argv.slice(2), io);
+    running = await startMockAadCli(argv, io);
   } catch (error) {
-    if (error instanceof KitError) {
-      io.err(`${c.red("✗")} ${error.message}\n`);
-      if (error.hint) io.err(`  ${c.dim("→")} ${error.hint}\n`);
-      process.exitCode = 1;
-      return;
-    }
-    io.err(`${c.red("✗ Unexpected error (a bug in the kit, please report it):")}\n${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 2;
+    process.exitCode = reportError(error, io, color);
     return;
   }
   if (!running) return;
@@ -191,9 +187,9 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    io.out(`\n${c.dim(`${signal}: stopping…`)}\n`);
+    running.log(`\n${c.dim(`${signal}: stopping…`)}\n`);
     void running.close().then(() => {
-      io.out("Mock Entra ID stopped.\n");
+      running.log("Mock Entra ID stopped.\n");
       process.exitCode = 0; // nothing else holds the event loop: the process ends here
     });
   };

@@ -24,7 +24,6 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
 import { parseCertificate } from "../../lib/formats/x509/index.ts";
-import type { MockAadCliOptions } from "./cli.ts";
 import {
   defaultRegistry,
   findResource,
@@ -36,17 +35,9 @@ import {
   type Resource,
   type Tenant,
 } from "../registry.ts";
+import type { MockAadCliOptions, RegistrySetup } from "./options.ts";
 
-export interface RegistrySetup {
-  registry: Registry;
-  /** The tenant segment the snippets use in URLs (what --tenant said, or the demo tenant ID). */
-  tenant: string;
-  clientId: string;
-  /** The certificates registered on the demo app, for the startup lines. */
-  certificates: Array<{ file: string; der: Uint8Array }>;
-  /** True when no certificate was given and <out>/cert.cer does not exist. */
-  noCertificate: boolean;
-}
+export type { RegistrySetup } from "./options.ts";
 
 export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
   const certificates: Array<{ file: string; der: Uint8Array }> = [];

@@ -1,13 +1,13 @@
 /**
- * What `npm run mock-aad` prints: the ready-to-paste client snippets, the startup text and one line
- * per request.
+ * What `npm run mock-aad` prints: the ready-to-paste client snippets, the startup text (or, with
+ * --json, the startup information as data) and one line per request.
  */
 import { createHash } from "node:crypto";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
-import type { RequestLogEntry } from "../index.ts";
-import type { RegistrySetup } from "./config-file.ts";
+import type { RequestLogEntry } from "../core.ts";
 import type { LocalTls } from "./local-tls-store.ts";
+import type { RegistrySetup } from "./options.ts";
 
 /** The scope the snippets ask for. */
 export const SNIPPET_SCOPE = "https://graph.microsoft.com/.default";
@@ -90,6 +90,31 @@ Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Body $body
 # PowerShell 7 on macOS/Linux: add -SkipCertificateCheck instead (only for this local mock)
 `;
   return { msalNode, identity, curl, powershell };
+}
+
+/** What `npm run mock-aad -- --json` prints, as one line: what a script needs to talk to the server. */
+export interface StartupJson {
+  url: string;
+  tenant: string;
+  clientId: string;
+  /** The local CA's PEM file, absolute (for NODE_EXTRA_CA_CERTS or curl --cacert). */
+  caPath: string;
+  authority: string;
+  tokenEndpoint: string;
+  /** The mock's Microsoft Graph, in place of https://graph.microsoft.com/v1.0. */
+  graphUrl: string;
+}
+
+export function startupJson(info: SnippetInfo): StartupJson {
+  return {
+    url: info.url,
+    tenant: info.tenant,
+    clientId: info.clientId,
+    caPath: info.caPathAbsolute,
+    authority: `${info.url}/${info.tenant}/`,
+    tokenEndpoint: `${info.url}/${info.tenant}/oauth2/v2.0/token`,
+    graphUrl: `${info.url}/graph/v1.0`,
+  };
 }
 
 export interface StartupInfo extends SnippetInfo {

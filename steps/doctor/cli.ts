@@ -10,14 +10,13 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { checkClientId, checkTenant } from "../../lib/entra/assertion.ts";
 import { diagnose, MAX_INPUT_CHARS, readInput, type Diagnosis } from "../../lib/entra/doctor/index.ts";
 import { KitError } from "../../lib/errors.ts";
 import { pemDecode } from "../../lib/formats/pem.ts";
 import { readPfx } from "../../lib/formats/pkcs12/index.ts";
 import { parseCertificate } from "../../lib/formats/x509/index.ts";
-import { reportError } from "../cli-support.ts";
+import { formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, terminalIo, type CommandSpec, type Io, type OptionTable } from "../command.ts";
 import { Ui } from "../ui.ts";
 import { renderDiagnosis } from "./render.ts";
 
@@ -28,10 +27,7 @@ export const MAX_CERT_BYTES = 1024 * 1024;
 /** stdin that sends nothing at all for this long is given up on (never a hang). */
 export const STDIN_IDLE_MS = 15_000;
 
-export interface DoctorIo {
-  out(text: string): void;
-  err(text: string): void;
-  color: boolean;
+export interface DoctorIo extends Io {
   /** Standard input; read when no argument is given and it is not a terminal. */
   stdin?: AsyncIterable<Uint8Array | string> & { isTTY?: boolean };
   /** The clock (default: the system's); --now overrides it. */
@@ -46,13 +42,19 @@ const OPTIONS = {
   "client-id": { type: "string", value: "ID", description: "the Application (client) ID (the form's client_id wins when there is one)" },
   tenant: { type: "string", value: "ID", description: "the tenant the request goes to: Directory (tenant) ID or domain (a curl URL's tenant wins)" },
   now: { type: "string", value: "TIME", description: "judge the times at this instant (ISO 8601, e.g. 2025-06-01T12:00:00Z) instead of now" },
-  json: { type: "boolean", description: "print the diagnosis as JSON" },
-  "no-color": { type: "boolean", description: "no colours (also when NO_COLOR is set or output is not a terminal)" },
-  help: { type: "boolean", description: "show this help" },
-} as const;
+  json: jsonOption("print the diagnosis as JSON"),
+  "no-color": NO_COLOR_OPTION,
+  help: HELP_OPTION,
+} as const satisfies OptionTable;
+
+const COMMAND: CommandSpec<typeof OPTIONS> = {
+  command: "npm run doctor",
+  options: OPTIONS,
+  npmFlags: ["json"],
+  usageAdvice: "A curl command line has options of its own: put it in quotes, in a file, or pipe it in (npm run doctor < request.txt).",
+};
 
 function help(ui: Ui): string {
-  const rows = Object.entries(OPTIONS).map(([k, s]): [string, string] => [`--${k}${"value" in s ? ` ${s.value}` : ""}`, s.description]);
   return [
     ui.chalk.bold("npm run doctor -- <assertion | FILE> [options]"),
     "",
@@ -69,7 +71,7 @@ function help(ui: Ui): string {
     ),
     "",
     "  Options:",
-    ...ui.fields(rows, 4),
+    ...formatRows(optionRows(OPTIONS), { indent: 4, label: (text) => ui.chalk.dim(text) }),
     "",
     ui.paint("dim", '  npm passes options to the kit only after "--". Without an argument the doctor reads stdin.'),
     ui.paint("dim", "  The files a curl command line sends (--data-urlencode client_assertion@file, -d @file) are read from the current folder."),
@@ -79,36 +81,21 @@ function help(ui: Ui): string {
 
 /** The whole command line: returns the exit code. */
 export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
-  const color = io.color && !argv.includes("--no-color") && !process.env.NO_COLOR;
-  const ui = new Ui(color);
-  try {
-    let values: Record<string, string | boolean | undefined>;
-    let positionals: string[];
-    try {
-      const parsed = parseArgs({
-        args: argv,
-        options: Object.fromEntries(Object.entries(OPTIONS).map(([k, s]) => [k, { type: s.type, ...(k === "help" ? { short: "h" } : {}) }])) as Record<string, { type: "string" | "boolean"; short?: string }>,
-        allowPositionals: true,
-        strict: true,
-      });
-      values = parsed.values as Record<string, string | boolean | undefined>;
-      positionals = parsed.positionals;
-    } catch (error) {
-      const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, "");
-      throw new KitError("USAGE", `${message}.`, "A curl command line has options of its own: put it in quotes, in a file, or pipe it in (npm run doctor < request.txt). See npm run doctor -- --help.");
-    }
+  return runCommand(argv, io, async (color) => {
+    const ui = new Ui(color);
+    const { values, positionals } = parseCommandLine(argv, COMMAND);
     if (values.help) {
       io.out(help(ui) + "\n");
       return 0;
     }
-    const now = values.now !== undefined ? parseNow(values.now as string) : (io.now ?? (() => new Date()))();
+    const now = values.now !== undefined ? parseNow(values.now) : (io.now ?? (() => new Date()))();
     if (typeof values["client-id"] === "string") checkClientId(values["client-id"]);
     if (typeof values.tenant === "string") checkTenant(values.tenant);
     if (values.password !== undefined && values.cert === undefined) throw new KitError("USAGE", "--password goes with --cert FILE.pfx, and no --cert was given.", "Add --cert with the .pfx file, or leave --password out.");
 
     const input = await readAssertionInput(positionals, io);
     const files = readCurlFiles(input);
-    const certificate = typeof values.cert === "string" ? await readCertificate(values.cert, values.password as string | undefined) : undefined;
+    const certificate = typeof values.cert === "string" ? await readCertificate(values.cert, values.password) : undefined;
     const diagnosis = diagnose({
       text: input.text,
       textSource: input.source,
@@ -121,9 +108,7 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     if (values.json) io.out(JSON.stringify(diagnosis, null, 2) + "\n");
     else io.out(renderDiagnosis(diagnosis, ui).join("\n") + "\n");
     return exitCode(diagnosis);
-  } catch (error) {
-    return reportError(error, io, ui);
-  }
+  });
 }
 
 /** 0: Entra would accept it (or nothing it would refuse was found); 1: it would not, or an error was pasted. */
@@ -328,12 +313,7 @@ export async function readCertificate(path: string, password: string | undefined
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain) {
-  const code = await runDoctor(process.argv.slice(2), {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
-    color: !!process.stdout.isTTY,
-    stdin: process.stdin,
-  });
+  const code = await runDoctor(process.argv.slice(2), { ...terminalIo(), stdin: process.stdin });
   process.exitCode = code;
   // stdin may still be open (a pipe that never closed): do not wait for it.
   if (!process.stdin.isTTY) process.stdin.destroy();

@@ -4,10 +4,9 @@
  * Exit codes: 0 every scenario run ended in a token after the fix, 1 a usage mistake or a scenario
  * that did not, 2 a bug in the kit.
  */
-import { parseArgs } from "node:util";
 import { KitError } from "../../lib/errors.ts";
+import { formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type CommandSpec, type Io, type OptionTable } from "../command.ts";
 import { toJsonValue } from "../json.ts";
-import { npmConfigFallback, reportError, type Io } from "../cli-support.ts";
 import { Ui } from "../ui.ts";
 import { labContext } from "./context.ts";
 import { listLines, renderRun, summaryLines } from "./render.ts";
@@ -15,21 +14,18 @@ import { runScenario, type LabRun } from "./run.ts";
 import { findScenario, SCENARIO_GROUPS, SCENARIOS } from "./scenarios.ts";
 
 const OPTIONS = {
-  list: { type: "boolean" },
-  all: { type: "boolean" },
-  json: { type: "boolean" },
-  "no-color": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+  list: { type: "boolean", description: "list the scenarios with the AADSTS code each one reproduces" },
+  all: { type: "boolean", description: "run every scenario, then a summary table" },
+  json: jsonOption("print the runs as JSON instead of the explanation"),
+  "no-color": NO_COLOR_OPTION,
+  help: HELP_OPTION,
+} as const satisfies OptionTable;
 
-const HELP_ROWS: [string, string][] = [
-  ["NAME", "run one scenario: its request, Entra's answer, the doctor, the fix, and the request again"],
-  ["--list", "list the scenarios with the AADSTS code each one reproduces"],
-  ["--all", "run every scenario, then a summary table"],
-  ["--json", "print the runs as JSON instead of the explanation"],
-  ["--no-color", "no colours (also when NO_COLOR is set or output is not a terminal)"],
-  ["--help", "show this help"],
-];
+/** Flags typed without `--` (`npm run lab --list`) reach us as npm_config_* variables. */
+const COMMAND: CommandSpec<typeof OPTIONS> = { command: "npm run lab", options: OPTIONS, npmFlags: ["list", "all", "json"] };
+
+/** The positional argument, shown above the options in --help. */
+const NAME_ROW: [string, string] = ["NAME", "run one scenario: its request, Entra's answer, the doctor, the fix, and the request again"];
 
 function helpText(ui: Ui): string {
   return [
@@ -39,28 +35,17 @@ function helpText(ui: Ui): string {
     "  kit's own code on the fixed clock and the published demo key (so every run prints the same bytes),",
     "  shows what Entra answers and what the doctor names, applies the fix and sends the request again.",
     "",
-    ...ui.fields(HELP_ROWS, 4),
+    ...formatRows([NAME_ROW, ...optionRows(OPTIONS)], { indent: 4, label: (text) => ui.chalk.dim(text) }),
     "",
     `  npm passes options to the kit only after "--": ${ui.paint("code", "npm run lab -- --list")}`,
   ].join("\n");
 }
 
-function parse(argv: string[]): { values: Partial<Record<keyof typeof OPTIONS, boolean>>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    return { values, positionals };
-  } catch (error) {
-    const message = (error as Error).message.replace(/\. To specify a positional argument.*$/s, "").replace(/\.$/, "");
-    throw new KitError("USAGE", `${message}.`, "See npm run lab -- --help for the options.");
-  }
-}
-
-/** Flags typed without `--` (`npm run lab --list`) reach us as npm_config_* variables. */
+/** The whole command line: returns the exit code. */
 export async function runLabCli(argv: string[], io: Io): Promise<number> {
-  const ui = new Ui(io.color && !argv.includes("--no-color") && !process.env.NO_COLOR);
-  try {
-    const { values, positionals } = parse(argv);
-    npmConfigFallback(values, ["list", "all", "json"]);
+  return runCommand(argv, io, async (color) => {
+    const ui = new Ui(color);
+    const { values, positionals } = parseCommandLine(argv, COMMAND);
     if (values.help) {
       io.out(helpText(ui) + "\n");
       return 0;
@@ -95,7 +80,5 @@ export async function runLabCli(argv: string[], io: Io): Promise<number> {
     }
     io.out(helpText(ui) + "\n\n" + ["The scenarios:", ...listLines(SCENARIO_GROUPS, ui)].join("\n") + "\n");
     return 0;
-  } catch (error) {
-    return reportError(error, io, ui);
-  }
+  });
 }

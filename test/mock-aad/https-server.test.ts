@@ -4,15 +4,15 @@
  */
 import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, constants, type KeyObject } from "node:crypto";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
 import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/formats/x509/index.ts";
-import { mockAadHelp, parseMockAadArgs } from "../../mock-aad/server/cli.ts";
+import { mockAadHelp, parseMockAadArgs, startMockAadCli } from "../../mock-aad/server/cli.ts";
 import { applyConfigFile, buildRegistry } from "../../mock-aad/server/config-file.ts";
 import { requestLine } from "../../mock-aad/server/startup-text.ts";
 import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
@@ -213,7 +213,8 @@ describe("mock-aad over HTTPS", () => {
 
 describe("npm run mock-aad options", () => {
   it("parses the options and rejects bad ones clearly", () => {
-    expect(parseMockAadArgs([])).toMatchObject({ port: 8443, host: "127.0.0.1", certFiles: [], out: ".workshop", help: false });
+    expect(parseMockAadArgs([])).toMatchObject({ port: 8443, host: "127.0.0.1", certFiles: [], out: ".workshop", json: false, help: false });
+    expect(parseMockAadArgs(["--json", "--no-color"])).toMatchObject({ json: true });
     expect(parseMockAadArgs(["--port", "0", "--cert", "a.cer", "--cert", "b.pem", "--tenant", "contoso.onmicrosoft.com"])).toMatchObject({
       port: 0,
       certFiles: ["a.cer", "b.pem"],
@@ -223,6 +224,51 @@ describe("npm run mock-aad options", () => {
     expect(() => parseMockAadArgs(["--client-id", "my-app"])).toThrow(/not a GUID/);
     expect(() => parseMockAadArgs(["--bogus"])).toThrow(KitError);
     expect(mockAadHelp()).toMatch(/--config FILE/);
+    expect(mockAadHelp()).toMatch(/\n {2}--json {12}print url, tenant, clientId, caPath/);
+  });
+
+  it("a mistyped option is told as every command tells it", () => {
+    const error = (() => {
+      try {
+        parseMockAadArgs(["--prot", "0"]);
+      } catch (e) {
+        return e as KitError;
+      }
+    })();
+    expect(error).toBeInstanceOf(KitError);
+    expect([error!.message, error!.hint]).toEqual(["Unknown option '--prot'.", "See npm run mock-aad -- --help for the options."]);
+  });
+
+  it("--json: the startup information as one JSON line on stdout, the request log on stderr", async () => {
+    const out = tempDir();
+    let stdout = "";
+    let stderr = "";
+    const running = await startMockAadCli(["--json", "--port", "0", "--out", out], { out: (t) => (stdout += t), err: (t) => (stderr += t), color: false });
+    try {
+      expect(stdout.endsWith("\n")).toBe(true);
+      expect(stdout.trimEnd().split("\n")).toHaveLength(1);
+      const info = JSON.parse(stdout);
+      const url = running!.server.url;
+      expect(info).toEqual({
+        url,
+        tenant: DEMO_TENANT_ID,
+        clientId: DEMO_CLIENT_ID,
+        caPath: join(out, "mock-aad", "ca.pem"),
+        authority: `${url}/${DEMO_TENANT_ID}/`,
+        tokenEndpoint: `${url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`,
+        graphUrl: `${url}/graph/v1.0`,
+      });
+      expect(isAbsolute(info.caPath)).toBe(true);
+      // What a script does with it: trust caPath, ask the endpoints it names.
+      const ca = readFileSync(info.caPath, "utf8");
+      expect((await call(`${info.authority}v2.0/.well-known/openid-configuration`, ca)).json().token_endpoint).toBe(info.tokenEndpoint);
+      expect((await call(`${info.graphUrl}/users`, ca)).status).toBe(401);
+      expect(stdout.trimEnd().split("\n")).toHaveLength(1);
+      expect(stderr).toMatch(/GET +\/\S+\/v2\.0\/\.well-known\/openid-configuration {2}200\n/);
+      expect(stderr).toMatch(/GET +\/graph\/v1\.0\/users {2}401/);
+    } finally {
+      await running?.close();
+    }
   });
 
   it("--tenant and --client-id rename the demo tenant and app; --cert registers files", () => {
@@ -300,6 +346,27 @@ describe("npm run mock-aad as a program", () => {
     expect(await exited).toBe(0);
     expect(stdout).toMatch(/Mock Entra ID stopped\./);
     expect(stderr).toBe("");
+  });
+
+  it("--json: stdout holds the one JSON line, even when it stops; the log and the stopping lines go to stderr", async () => {
+    const child = spawn(process.execPath, [tsx, cli, "--port", "0", "--out", tempDir(), "--json"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    try {
+      await waitFor(() => stdout.includes("\n"), () => `no JSON line; stdout: ${stdout} stderr: ${stderr}`);
+      const info = JSON.parse(stdout);
+      expect(info.tokenEndpoint).toBe(`${info.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`);
+      expect((await call(`${info.authority}v2.0/.well-known/openid-configuration`, readFileSync(info.caPath, "utf8"))).status).toBe(200);
+      await waitFor(() => /openid-configuration {2}200/.test(stderr), () => stderr);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).toBe(0);
+    expect(stdout.split("\n")).toEqual([expect.stringMatching(/^\{"url":"https:\/\/127\.0\.0\.1:\d+",.*\}$/), ""]);
+    expect(stderr).toMatch(/SIGTERM: stopping…\nMock Entra ID stopped\.\n$/);
   });
 
   it("a port in use ends with one clear sentence and exit code 1, no stack trace", async () => {
