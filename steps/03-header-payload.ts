@@ -141,6 +141,7 @@ function render(r: HeaderPayloadResult, ui: Ui, ctx: Context): string[] {
     ...ui.command("PowerShell (the usual recipe):", [
       `$b64url = { param($bytes) [Convert]::ToBase64String($bytes).TrimEnd('=').Replace('+','-').Replace('/','_') }`,
       `$header = @{ alg = "${r.alg}"; typ = "JWT"; ${r.alg === "RS256" ? "x5t = $x5t" : "'x5t#S256' = $x5tS256"} } | ConvertTo-Json -Compress`,
+      `$clientId = "${c.iss}"`,
       `$now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()`,
       `$payload = @{ aud = "${c.aud}"; iss = $clientId; sub = $clientId`,
       `  jti = [guid]::NewGuid().ToString(); nbf = $now; iat = $now; exp = $now + 600 } | ConvertTo-Json -Compress`,

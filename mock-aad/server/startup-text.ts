@@ -86,7 +86,9 @@ $body = @{
   client_assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
   client_assertion      = (Get-Content ${info.assertionPath.split("/").join("\\")} -Raw).Trim()
 }
-Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Body $body
+$response = Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Body $body
+$token = $response.access_token   # step 8's snippet sends it as the Bearer token
+$response
 # PowerShell 7 on macOS/Linux: add -SkipCertificateCheck instead (only for this local mock)
 `;
   return { msalNode, identity, curl, powershell };

@@ -54,7 +54,7 @@ const certExpired: Scenario = {
       "Make a new certificate, upload its .cer next to the old one (Certificates & secrets), and sign with it:",
       "the header then carries the new thumbprint. Delete the old one once nothing uses it.",
     ],
-    label: "PowerShell",
+    label: "PowerShell (Windows: New-SelfSignedCertificate)",
     after: "New-SelfSignedCertificate -Subject 'CN=entra-workshop-app' -CertStoreLocation Cert:\\CurrentUser\\My -KeySpec Signature -NotAfter (Get-Date).AddYears(2)",
   },
 };
@@ -81,7 +81,7 @@ const certNotYetValid: Scenario = {
       "Set the clock right (w32tm /resync, timedatectl) and make the certificate again with a start date a little",
       "in the past, upload it and sign with it; or wait until the first one's start date.",
     ],
-    label: "PowerShell",
+    label: "PowerShell (Windows: New-SelfSignedCertificate, w32tm)",
     after: "w32tm /resync; New-SelfSignedCertificate -Subject 'CN=entra-workshop-app' -CertStoreLocation Cert:\\CurrentUser\\My -KeySpec Signature -NotBefore (Get-Date).AddMinutes(-10)",
   },
 };

@@ -151,7 +151,7 @@ const x5tOtherCertificate: Scenario = {
   fix: (ctx) => ({ request: goodRequest(ctx, "x5t-other-certificate:fixed") }),
   fixText: {
     what: ["Pick the certificate by the thumbprint shown under Certificates & secrets, not by its subject."],
-    label: "PowerShell",
+    label: "PowerShell (Windows: the Cert:\\ drive)",
     before: "$cert = Get-ChildItem Cert:\\CurrentUser\\My | Where-Object Subject -eq 'CN=entra-workshop-app' | Select-Object -First 1",
     after: '$cert = Get-Item "Cert:\\CurrentUser\\My\\$Thumbprint"   # the thumbprint the portal shows for this app',
   },

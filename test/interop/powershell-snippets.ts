@@ -58,7 +58,8 @@ export function doctorSnippets(): (Snippet & { cause: string })[] {
     const inline = /PowerShell:? (.+?)(?:, not |\)\.$|, openssl|\.$)/.exec(spec.fix);
     if (inline) out.push({ source: `doctor ${id}`, label: "PowerShell", lines: [inline[1]!], cause: id });
     const cmdlet = /New-SelfSignedCertificate[^,.;)]*/.exec(spec.fix);
-    if (cmdlet) out.push({ source: `doctor ${id}`, label: "(none)", lines: [cmdlet[0].trim()], cause: id });
+    // The fix text's own words are its label: "(Windows)" in the sentence says the cmdlet is Windows-only.
+    if (cmdlet) out.push({ source: `doctor ${id}`, label: /Windows/.test(spec.fix) ? "Windows" : "(none)", lines: [cmdlet[0].trim()], cause: id });
   }
   return out;
 }

@@ -488,7 +488,7 @@ ${code(step(kit.fixed.output, 2))}
     const ca = join(kit.live.dir, "mock-aad", "ca.pem");
     return block.lines
       .map((l) => (/^Import-Certificate\b/.test(l) ? (extra.trust === false ? "# (no trust)" : trustCa(ca)) : l))
-      .map((l) => (extra.skipCheck && /^Invoke-RestMethod\b/.test(l) ? `${l} -SkipCertificateCheck` : l))
+      .map((l) => (extra.skipCheck && /^(?:\$\w+ = )?Invoke-RestMethod\b/.test(l) ? `${l} -SkipCertificateCheck` : l))
       .join("\n");
   }
 

@@ -282,7 +282,7 @@ export const CAUSES = {
   },
   "rsa-under-2048": {
     title: "The certificate's RSA key is shorter than 2048 bits",
-    fix: "Make a 2048-bit (or larger) key and certificate: New-SelfSignedCertificate -KeyLength 2048, openssl req -newkey rsa:2048.",
+    fix: "Make a 2048-bit (or larger) key and certificate: openssl req -newkey rsa:2048, or on Windows New-SelfSignedCertificate -KeyLength 2048.",
     severity: "error",
   },
   "ec-key": {
