@@ -7,6 +7,7 @@
  * nothing here opens a connection. Exit code 0 when Entra would accept the assertion, 1 when it
  * would not (or for a user mistake, or a pasted error), 2 for a bug in the kit.
  */
+import { convertThumbprint } from "../../lib/entra/thumbprint-forms.ts";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -18,7 +19,7 @@ import { readPfx } from "../../lib/formats/pkcs12/index.ts";
 import { parseCertificate } from "../../lib/formats/x509/index.ts";
 import { formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, terminalIo, type CommandSpec, type Io, type OptionTable } from "../command.ts";
 import { Ui } from "../ui.ts";
-import { renderDiagnosis } from "./render.ts";
+import { renderDiagnosis, renderThumbprintConversion } from "./render.ts";
 
 /** At most this many bytes are read from a file or stdin (a client assertion is 1–4 KB). */
 export const MAX_INPUT_BYTES = MAX_INPUT_CHARS;
@@ -41,6 +42,7 @@ const OPTIONS = {
   password: { type: "string", value: "P", description: "the PFX password" },
   "client-id": { type: "string", value: "ID", description: "the Application (client) ID (the form's client_id wins when there is one)" },
   tenant: { type: "string", value: "ID", description: "the tenant the request goes to: Directory (tenant) ID or domain (a curl URL's tenant wins)" },
+  thumbprint: { type: "string", value: "T", description: "convert a thumbprint: Windows hex (SHA-1 or SHA-256) → x5t / x5t#S256, or an x5t back to hex" },
   now: { type: "string", value: "TIME", description: "judge the times at this instant (ISO 8601, e.g. 2025-06-01T12:00:00Z) instead of now" },
   json: jsonOption("print the diagnosis as JSON"),
   "no-color": NO_COLOR_OPTION,
@@ -66,6 +68,7 @@ function help(ui: Ui): string {
         ["a file holding one", "npm run doctor -- client-assertion.jwt --cert cert.pfx --password P"],
         ["a form body / curl", "npm run doctor -- \"$(cat request.txt)\"   or   npm run doctor < request.txt"],
         ["an Entra error", "npm run doctor -- '{\"error\":\"invalid_client\",\"error_description\":\"AADSTS700027: …\"}'"],
+        ["a thumbprint", "npm run doctor -- --thumbprint 84E05C1D98BCE3A5421D225B140B36E86A3D5534"],
       ],
       4,
     ),
@@ -87,6 +90,12 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     if (values.help) {
       io.out(help(ui) + "\n");
       return 0;
+    }
+    if (typeof values.thumbprint === "string") {
+      const conversion = convertThumbprint(values.thumbprint);
+      if (values.json) io.out(JSON.stringify(conversion, null, 2) + "\n");
+      else io.out(renderThumbprintConversion(values.thumbprint, conversion, ui).join("\n") + "\n");
+      return conversion.ok ? 0 : 1;
     }
     const now = values.now !== undefined ? parseNow(values.now) : (io.now ?? (() => new Date()))();
     if (typeof values["client-id"] === "string") checkClientId(values["client-id"]);

@@ -4,6 +4,7 @@
  * thumbprints side by side, the times, and the decoded header and payload. Colours as everywhere in
  * the kit (steps/ui.ts): header red, payload magenta, signature cyan, pass green, fail red, warn yellow.
  */
+import type { ThumbprintConversion } from "../../lib/entra/thumbprint-forms.ts";
 import { CATALOG } from "../../lib/entra/aadsts-catalog.ts";
 import type { Cause, Check, Diagnosis, ThumbprintRow } from "../../lib/entra/doctor/index.ts";
 import type { Role, Ui } from "../ui.ts";
@@ -230,4 +231,20 @@ export function wrapText(text: string, width: number): string[] {
   }
   if (line || !out.length) out.push(line);
   return out;
+}
+
+/** `npm run doctor -- --thumbprint T`: both forms of one thumbprint, or why it is none. */
+export function renderThumbprintConversion(input: string, c: ThumbprintConversion, ui: Ui): string[] {
+  const lines = heading(ui, "Doctor · thumbprint");
+  if (!c.ok) return [...lines, `  ${ui.paint("bad", "✗")} ${c.reason}`];
+  lines.push(
+    ...ui.fields([
+      ["given", `${input.trim()} ${ui.paint("dim", `(${c.from})`)}`],
+      [`${c.algorithm} (Windows hex)`, c.hex],
+      [c.header, ui.paint("ok", c.headerValue)],
+    ]),
+  );
+  if (c.note) lines.push(`  ${ui.paint("dim", c.note)}`);
+  lines.push(`  ${ui.paint("dim", c.header === "x5t" ? 'Header: {"alg":"RS256","typ":"JWT","x5t":"' + c.headerValue + '"}' : 'Header: {"alg":"PS256","typ":"JWT","x5t#S256":"' + c.headerValue + '"}')}`);
+  return lines;
 }

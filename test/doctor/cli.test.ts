@@ -261,3 +261,19 @@ describe("offline", () => {
     fetchSpy.mockRestore();
   });
 });
+
+describe("--thumbprint: the converter", () => {
+  it("turns the Windows hex into x5t (the certificate-credentials page's example) and JSON for scripts", async () => {
+    const text = await cli(["--thumbprint", "84E05C1D98BCE3A5421D225B140B36E86A3D5534", "--no-color"]);
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/x5t\s+hOBcHZi846VCHSJbFAs26Go9VTQ/);
+    const json = JSON.parse((await cli(["--thumbprint", "hOBcHZi846VCHSJbFAs26Go9VTQ", "--json"])).out);
+    expect(json).toMatchObject({ ok: true, hex: "84E05C1D98BCE3A5421D225B140B36E86A3D5534", header: "x5t" });
+  });
+  it("a value that is no thumbprint: one sentence, exit 1, no stack", async () => {
+    const r = await cli(["--thumbprint", "hello", "--no-color"]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("✗");
+    expect(r.out + r.err).not.toMatch(/\n\s+at /);
+  });
+});
