@@ -8,6 +8,7 @@
  * (wording inferred).
  */
 import { createPublicKey, verify } from "node:crypto";
+import { graphSignedHeader } from "./issue-token.ts";
 
 /** Clock skew resource servers allow (Microsoft.IdentityModel's default, 5 minutes). */
 export const RESOURCE_CLOCK_SKEW_SECONDS = 300;
@@ -37,7 +38,10 @@ export function checkBearer(input: BearerCheckInput): BearerVerdict {
   const jwk = input.jwks.keys.find((k) => (k as { kid?: unknown }).kid === header.kid) as { kty: string; n: string; e: string } | undefined;
   if (!jwk) return { ok: false, message: "Access token validation failure. Signature key (kid) not found in the issuer's key set." };
   const publicKey = createPublicKey({ key: { kty: jwk.kty, n: jwk.n, e: jwk.e }, format: "jwk" });
-  const signed = Buffer.from(`${parts[0]}.${parts[1]}`, "ascii");
+  // A Graph token's nonce header: the signature covers the header with the nonce hashed (issue-token.ts).
+  // The mock's own services know how their issuer signs; a third party's API cannot check such a token.
+  const signedHeader = typeof header.nonce === "string" ? Buffer.from(JSON.stringify(graphSignedHeader(header))).toString("base64url") : parts[0];
+  const signed = Buffer.from(`${signedHeader}.${parts[1]}`, "ascii");
   if (!verify("sha256", signed, publicKey, Buffer.from(parts[2]!, "base64url"))) return { ok: false, message: "Access token validation failure. Invalid signature." };
 
   // Lifetime.

@@ -13,7 +13,8 @@
  * permissions (absent when none), tid, uti (unique token id), aio and rh (opaque to clients;
  * here random-looking bytes), xms_tcdt (v1: the tenant's creation time).
  */
-import { sign } from "node:crypto";
+import { createHash, sign } from "node:crypto";
+import { GRAPH_APP_ID } from "../lib/entra/protocol.ts";
 import type { Application, Resource, Tenant } from "./registry.ts";
 import type { LoadedSigningKey } from "./signing-key.ts";
 
@@ -57,7 +58,7 @@ export function issueAccessToken(input: IssueTokenInput): IssuedToken {
   let header: Record<string, unknown>;
   let claims: Record<string, unknown>;
   if (resource.accessTokenVersion === 1) {
-    header = { typ: "JWT", alg: "RS256", x5t: input.signingKey.x5t, kid: input.signingKey.kid };
+    header = { typ: "JWT", ...(resource.appId === GRAPH_APP_ID ? { nonce: guidBytes(input.ids()).toString("base64url") } : {}), alg: "RS256", x5t: input.signingKey.x5t, kid: input.signingKey.kid };
     claims = {
       aud: input.requestedResource,
       iss: `https://sts.windows.net/${tenant.id}/`,
@@ -101,8 +102,22 @@ export function issueAccessToken(input: IssueTokenInput): IssuedToken {
     };
   }
   const signingInput = `${segment(header)}.${segment(claims)}`;
-  const signature = sign("sha256", Buffer.from(signingInput, "ascii"), input.signingKey.privateKey); // RS256: PKCS#1 v1.5
+  // Graph's tokens are signed over a header whose nonce is replaced by its hash: only Graph can
+  // check them (graphSignedHeader), and a plain JWKS verification fails, as with the real ones.
+  const signed = typeof header.nonce === "string" ? `${segment(graphSignedHeader(header))}.${segment(claims)}` : signingInput;
+  const signature = sign("sha256", Buffer.from(signed, "ascii"), input.signingKey.privateKey); // RS256: PKCS#1 v1.5
   return { accessToken: `${signingInput}.${signature.toString("base64url")}`, header, claims, notBefore: iat, expiresOn: exp };
+}
+
+/**
+ * Microsoft Graph access tokens carry a `nonce` header, and "only Microsoft Graph can validate such
+ * token" (Microsoft support article; AzureAD IdentityModel issues 609 and 853): the signature covers
+ * the header with the nonce replaced by its SHA-256. The exact encoding of that hash is not
+ * published; the mock uses base64url (inferred). An API must never validate a Graph token: it is
+ * Graph's. Verify your own API's tokens (the demo API's v2 token) with the JWKS instead.
+ */
+export function graphSignedHeader(header: Record<string, unknown>): Record<string, unknown> {
+  return { ...header, nonce: createHash("sha256").update(String(header.nonce)).digest("base64url") };
 }
 
 /** The v2 endpoint's success body: numbers. */

@@ -97,6 +97,8 @@ function render(r: ApiCallResult, ui: Ui): string[] {
       "The access token goes in the Authorization header as a bearer token. The API checks Entra's",
       "signature on it (with the keys Entra publishes), that aud is itself, that it has not expired, and",
       "that roles holds the permission the call needs. Your certificate is not involved any more.",
+      "A Graph token is Graph's alone: it carries a nonce in its header, and only Graph can check it. Your own",
+      "API checks its own tokens (like the demo API's v2 token) with the JWKS; it never validates a Graph token.",
       r.live ? ui.paint("warn", "Talking to the REAL API (--live).") : "Offline: the mock API answers, checking the token as the real one does.",
     ),
     ...ui.section("Request"),

@@ -87,7 +87,7 @@ function registeredLines(stage: StageView, focused: boolean, ui: Ui): string[] {
 function answerLines(answer: EntraAnswer, ui: Ui): string[] {
   if (answer.status === 200) {
     const lines = [`  ${ui.paint("ok", "200")}  token_type ${ui.paint("em", answer.tokenType ?? "?")}  expires_in ${answer.expiresIn ?? "?"}`];
-    lines.push(ui.check(answer.tokenVerified === true, "the access token's signature verifies with the mock's published key (JWKS, node:crypto)"));
+    lines.push(ui.check(answer.graphAccepted === true, "Microsoft Graph accepts the access token (GET /v1.0/users → 200); only Graph can check a Graph token"));
     return lines;
   }
   const lines = [`  ${ui.paint("bad", String(answer.status))}  ${ui.paint("bad", answer.error ?? "")}  error_codes ${JSON.stringify(answer.errorCodes ?? [])}`];

@@ -56,7 +56,7 @@ export interface LabRun {
     firstAadsts?: number;
     /** The doctor named this scenario's cause and the code Entra answers (see doctorNamed). */
     doctorNamed: boolean;
-    /** The fixed request got a 200 with a token that verifies against the mock's key set. */
+    /** The fixed request got a 200 with a token that Microsoft Graph (the mock's) accepts. */
     fixedOk: boolean;
   };
   /** firstAsExpected and fixedOk. */
@@ -73,7 +73,7 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
 
   const firstAadsts = first.answer.errorCodes?.at(-1); // the code that names the failure comes last ([70002, 50032])
   const firstAsExpected = scenario.expectedAadsts === undefined ? first.answer.status === 200 : firstAadsts === scenario.expectedAadsts;
-  const fixedOk = second.answer.status === 200 && second.answer.tokenVerified === true;
+  const fixedOk = second.answer.status === 200 && second.answer.graphAccepted === true;
   const outcome: LabRun["outcome"] = { firstAsExpected, doctorNamed: doctorNamed(scenario, doctor), fixedOk };
   if (firstAadsts !== undefined) outcome.firstAadsts = firstAadsts;
   const run: LabRun = {

@@ -3,8 +3,8 @@
  * issuer from the tenant's v2 discovery document, createRemoteJWKSet, jwtVerify with the API's
  * audience. The token is a v2 token for the workshop's demo API, obtained by msal-node.
  *
- * Only tokens for the demo API: a token for Microsoft Graph is not meant to be verified by anyone
- * but Graph (Entra may put a nonce in its header, and then the signature does not verify).
+ * Tokens for the demo API verify. A token for Microsoft Graph does not, and must not: it carries a
+ * nonce in its header, as Graph's real tokens do, and only Graph can validate it (the last test).
  * A verifier has no "wrong key" or "unregistered certificate" of its own: its failure cases are a
  * token for another audience, another tenant's issuer, a changed payload and a foreign signing key.
  */
@@ -95,5 +95,22 @@ describe(`jose ${VERSION}: createRemoteJWKSet + jwtVerify on a v2 token for the 
     report.outcome("foreign key", String(answer.error?.code));
     expect(answer.ok).toBe(false);
     expect(answer.error?.code).toBe("ERR_JWKS_NO_MATCHING_KEY");
+  });
+
+  it("a Microsoft Graph token (nonce header, like the real ones) does not verify: an API must not validate Graph's tokens", async () => {
+    const { answer: got } = await runNodeClient(mock, "msal-node", {
+      clientId: mock.clientId,
+      authority: `${mock.url}/${mock.tenant}/`,
+      knownAuthorities: [new URL(mock.url).host],
+      clientCertificate: { thumbprintSha256: mock.thumbprintSha256Hex, privateKeyPath: mock.keyPemPath },
+      scopes: ["https://graph.microsoft.com/.default"],
+    });
+    const graphToken = String(got.accessToken);
+    expect(decode(parts(graphToken)[0])).toHaveProperty("nonce");
+    const v1Discovery = `${mock.url}/${mock.tenant}/.well-known/openid-configuration`;
+    const { answer } = await runNodeClient(mock, "jose-verify", { discoveryUrl: v1Discovery, token: graphToken, audience: "https://graph.microsoft.com", issuer: undefined });
+    report.outcome("Graph token", String(answer.error?.code));
+    expect(answer.ok).toBe(false);
+    expect(answer.error?.code).toBe("ERR_JWS_SIGNATURE_VERIFICATION_FAILED");
   });
 });

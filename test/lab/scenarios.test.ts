@@ -8,6 +8,7 @@ import { createPublicKey, verify, type JsonWebKey } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { CAUSE_IDS, LAB_SCENARIOS } from "../../lib/entra/doctor/index.ts";
 import { CATALOG, createMockAad } from "../../mock-aad/index.ts";
+import { verifiesAsGraph } from "../helpers/graph-token.ts";
 import type { CatalogId } from "../../lib/entra/aadsts-catalog.ts";
 import { toJsonValue } from "../../steps/json.ts";
 import { labContext, type LabContext } from "../../steps/lab/context.ts";
@@ -54,6 +55,9 @@ function verifiesAgainstJwks(token: string): boolean {
   const header = JSON.parse(Buffer.from(h, "base64url").toString()) as { alg: string; kid: string };
   const jwk = jwks.keys.find((k) => (k as { kid?: string }).kid === header.kid) as JsonWebKey | undefined;
   if (header.alg !== "RS256" || !jwk) return false;
+  // A Graph token (nonce header) verifies only as Graph checks it, never plainly.
+  const graph = verifiesAsGraph(token, createPublicKey({ key: jwk, format: "jwk" }));
+  if (graph.nonce !== undefined) return !graph.plain && graph.asGraph;
   return verify("sha256", Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk, format: "jwk" }), Buffer.from(s, "base64url"));
 }
 
