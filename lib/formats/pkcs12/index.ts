@@ -28,22 +28,22 @@
  * No printing and no I/O here.
  */
 
-import {
-  X509Certificate,
-  createCipheriv,
-  createDecipheriv,
-  createHmac,
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  pbkdf2Sync,
-  randomBytes,
-  type KeyObject,
-} from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { equalBytes, toArrayBuffer, utf8Encode } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
+import {
+  nodeCbcDecrypt,
+  nodeCbcEncrypt,
+  nodeCertificateKeyPairCheck,
+  nodeCertificatePublicKey,
+  nodeDigest,
+  nodeHmac,
+  nodePbkdf2,
+  nodePublicKeyOfPrivateKey,
+  nodeRandomBytes,
+  type NodeHashName,
+} from "../../oracle.ts";
 import { PKCS12_KDF_ID, type Pkcs12KdfHash, passwordToBmpString, pkcs12Kdf } from "./kdf.ts";
 import { Rc2PaddingError, rc2CbcDecrypt } from "./rc2.ts";
 
@@ -93,7 +93,7 @@ const PBES2_CIPHERS: Record<string, string> = {
 };
 
 /** Digests allowed in a PKCS#12 MacData (RFC 7292 §4 / Appendix B.4, plus RFC 9579's SHA-2 use). */
-const MAC_DIGESTS: Record<string, { hash: Pkcs12KdfHash; node: string; length: number }> = {
+const MAC_DIGESTS: Record<string, { hash: Pkcs12KdfHash; node: NodeHashName; length: number }> = {
   "1.3.14.3.2.26": { hash: "SHA-1", node: "sha1", length: 20 }, // id-sha1
   "2.16.840.1.101.3.4.2.1": { hash: "SHA-256", node: "sha256", length: 32 }, // id-sha256
   "2.16.840.1.101.3.4.2.2": { hash: "SHA-384", node: "sha384", length: 48 }, // id-sha384
@@ -203,8 +203,7 @@ function decryptLegacyPbe(pbe: LegacyPbe, params: unknown, password: Uint8Array,
   if (pbe.cipher.kind === "rc2") return rc2CbcDecrypt(key, pbe.cipher.effectiveBits, iv, ciphertext);
   // Two-key triple DES is three-key triple DES with K3 = K1.
   const key3 = pbe.keyLength === 16 ? new Uint8Array([...key, ...key.subarray(0, 8)]) : key;
-  const decipher = createDecipheriv("des-ede3-cbc", key3, iv); // removes the PKCS#7 padding too
-  return new Uint8Array(Buffer.concat([decipher.update(ciphertext), decipher.final()]));
+  return nodeCbcDecrypt("des-ede3-cbc", key3, iv, ciphertext); // removes the PKCS#7 padding too
 }
 
 /** "PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC)" from a PBES2 AlgorithmIdentifier (RFC 8018 A.4). */
@@ -379,7 +378,7 @@ function verifyMac(pfx: pkijs.PFX, authSafeBytes: Uint8Array, password: string):
   for (const [index, candidate] of candidates.entries()) {
     // B.4: the MAC key is as long as the hash output, derived with ID 3 and the MAC's own hash.
     const key = pkcs12Kdf({ password: candidate, salt, id: PKCS12_KDF_ID.MAC, iterations, length: digest.length, hash: digest.hash });
-    const actual = new Uint8Array(createHmac(digest.node, key).update(authSafeBytes).digest());
+    const actual = nodeHmac(digest.node, key, authSafeBytes);
     if (equalBytes(actual, expected)) {
       const count = `${iterations} iteration${iterations === 1 ? "" : "s"}`;
       return { mac: `HMAC-${hashLabel(digest.hash)}, ${count}`, emptyPasswordIsAbsent: index === 1 };
@@ -568,11 +567,6 @@ export async function readPfx(pfx: Uint8Array, password: string): Promise<PfxCon
   };
 }
 
-/** SubjectPublicKeyInfo DER of a key object, for comparing a key with a certificate. */
-function spkiOf(key: KeyObject): Uint8Array {
-  return new Uint8Array(createPublicKey(key).export({ type: "spki", format: "der" }));
-}
-
 /**
  * Which certificate belongs to the key: the one with the same localKeyId attribute (how Windows
  * and OpenSSL link them), else the one with the same public key. Throws PFX_NO_CERT when the
@@ -583,13 +577,13 @@ function findLeafCertificate(key: FoundBag, certificates: FoundBag[]): number {
   if (byId >= 0) return byId;
   let keySpki: Uint8Array;
   try {
-    keySpki = spkiOf(createPrivateKey({ key: Buffer.from(key.der), format: "der", type: "pkcs8" }));
+    keySpki = nodePublicKeyOfPrivateKey(key.der);
   } catch {
     return 0; // a key type node:crypto cannot load: keep the file's order
   }
   const byKey = certificates.findIndex((c) => {
     try {
-      return equalBytes(spkiOf(new X509Certificate(c.der).publicKey), keySpki);
+      return equalBytes(nodeCertificatePublicKey(c.der), keySpki);
     } catch {
       return false;
     }
@@ -620,7 +614,8 @@ export interface WritePfxOptions {
   iterations?: number;
   /**
    * Source of the salts and IVs, called in this order: certificate salt (16), certificate IV (16),
-   * key salt (16), key IV (16), MAC salt (16). Defaults to node:crypto randomBytes; pass a
+   * key salt (16), key IV (16), MAC salt (16). Defaults to node:crypto randomBytes (through
+   * lib/oracle.ts); pass a
    * deterministic function for reproducible output (tests, the workshop's --fixed mode).
    */
   random?: (n: number) => Uint8Array;
@@ -636,10 +631,9 @@ function pbes2Encrypt(
   const salt = random(SALT_LENGTH);
   const iv = random(16);
   // §6.2.1 step 2: DK = PBKDF2(P, S, c, dkLen); the password is used as its UTF-8 bytes, as OpenSSL does.
-  const key = pbkdf2Sync(utf8Encode(password), salt, iterations, 32, "sha256");
+  const key = nodePbkdf2("sha256", utf8Encode(password), salt, iterations, 32);
   // Steps 3-4: AES-256-CBC with PKCS#7 padding (node's default), under DK and the IV.
-  const cipher = createCipheriv("aes-256-cbc", key, iv);
-  const ciphertext = new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]));
+  const ciphertext = nodeCbcEncrypt("aes-256-cbc", key, iv, plaintext);
 
   const pbkdf2Params = new pkijs.PBKDF2Params({
     salt: new asn1js.OctetString({ valueHex: toArrayBuffer(salt) }),
@@ -684,7 +678,7 @@ export async function writePfx(options: WritePfxOptions): Promise<Uint8Array> {
   const { certificateDer, privateKeyPkcs8Der, password, friendlyName } = options;
   const iterations = options.iterations ?? DEFAULT_PFX_ITERATIONS;
   const random = (n: number): Uint8Array => {
-    const bytes = (options.random ?? ((k: number) => new Uint8Array(randomBytes(k))))(n);
+    const bytes = (options.random ?? nodeRandomBytes)(n);
     if (bytes.length !== n) throw new Error(`the random source returned ${bytes.length} bytes instead of ${n}`);
     return bytes;
   };
@@ -693,30 +687,22 @@ export async function writePfx(options: WritePfxOptions): Promise<Uint8Array> {
   }
 
   // Check the inputs early: an unusable PFX would only fail later, far from the cause.
-  let certificate: X509Certificate | undefined;
-  try {
-    certificate = new X509Certificate(Buffer.from(certificateDer));
-  } catch {
-    // reported just below
-  }
-  if (!certificate || !equalBytes(new Uint8Array(certificate.raw), certificateDer)) {
+  const pairCheck = nodeCertificateKeyPairCheck(certificateDer, privateKeyPkcs8Der);
+  if (pairCheck === "not-der-certificate") {
     throw new KitError(
       "PFX_NO_CERT",
       "The certificate given to writePfx is not a DER X.509 certificate.",
       "Pass the binary DER bytes; for PEM text use new crypto.X509Certificate(pem).raw.",
     );
   }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey({ key: Buffer.from(privateKeyPkcs8Der), format: "der", type: "pkcs8" });
-  } catch {
+  if (pairCheck === "not-pkcs8-key") {
     throw new KitError(
       "PFX_NO_KEY",
       "The private key given to writePfx is not an unencrypted PKCS#8 DER key.",
       "Convert it with crypto.createPrivateKey(pem).export({ type: 'pkcs8', format: 'der' }) or openssl pkcs8 -topk8 -nocrypt -outform DER.",
     );
   }
-  if (!certificate.checkPrivateKey(privateKey)) {
+  if (pairCheck === "key-mismatch") {
     throw new KitError(
       "PFX_KEY_MISMATCH",
       "The private key does not belong to the certificate (their public keys differ).",
@@ -725,7 +711,7 @@ export async function writePfx(options: WritePfxOptions): Promise<Uint8Array> {
   }
 
   // localKeyId = SHA-1 of the certificate, as OpenSSL and Windows compute it; it links key and certificate.
-  const localKeyId = new Uint8Array(createHash("sha1").update(certificateDer).digest());
+  const localKeyId = nodeDigest("sha1", certificateDer);
 
   // The certificate: a certBag (RFC 7292 §4.2.3) in a SafeContents that is then PBES2-encrypted
   // into an EncryptedData (RFC 5652 §8) - "PKCS7 Encrypted data" in openssl's words.
@@ -774,7 +760,7 @@ export async function writePfx(options: WritePfxOptions): Promise<Uint8Array> {
   // RFC 7292 §5.1 / B.4: MAC key = KDF(password as BMPString, macSalt, ID 3) with SHA-256; then HMAC-SHA256.
   const macSalt = random(SALT_LENGTH);
   const macKey = pkcs12Kdf({ password: passwordToBmpString(password), salt: macSalt, id: PKCS12_KDF_ID.MAC, iterations, length: 32, hash: "SHA-256" });
-  const mac = new Uint8Array(createHmac("sha256", macKey).update(authSafeBytes).digest());
+  const mac = nodeHmac("sha256", macKey, authSafeBytes);
 
   const pfx = new pkijs.PFX({
     version: 3,

@@ -36,12 +36,12 @@
  * No printing and no file I/O here.
  */
 
-import { createHash } from "node:crypto";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { KEY_USAGE_BIT_NAMES } from "../asn1-tree/index.ts";
 import { equalBytes, toHex } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
+import { nodeDigest } from "../../oracle.ts";
 import { oidName } from "../oids.ts";
 import { pemDecode } from "../pem.ts";
 
@@ -536,12 +536,14 @@ export function formatDistinguishedName(nameDer: Uint8Array): string {
 
 // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────
 
+/** node:crypto's SHA-1 (through lib/oracle.ts): the default for thumbprints and the key identifier. */
 function nodeSha1(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha1").update(data).digest());
+  return nodeDigest("sha1", data);
 }
 
+/** node:crypto's SHA-256 (through lib/oracle.ts): the default for the x5t#S256 thumbprint. */
 function nodeSha256(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(data).digest());
+  return nodeDigest("sha256", data);
 }
 
 function defaultRandom(length: number): Uint8Array {
