@@ -22,7 +22,7 @@
 import * as asn1js from "asn1js";
 import { toHex } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
-import { describeOid } from "../oids.ts";
+import { describeOid, OID } from "../oids.ts";
 
 export type TagClass = "universal" | "application" | "context" | "private";
 
@@ -90,12 +90,6 @@ export interface DerTreeOptions {
 
 // ── Label schemes ────────────────────────────────────────────────────────────────────────────────
 
-const OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"; // rsaEncryption
-const OID_RSASSA_PSS = "1.2.840.113549.1.1.10"; // RSASSA-PSS
-const OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"; // ecPublicKey
-const OID_ED25519 = "1.3.101.112"; // Ed25519
-const OID_ED448 = "1.3.101.113"; // Ed448
-
 /** AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY DEFINED BY algorithm OPTIONAL } (RFC 5280 §4.1.1.2) */
 function algorithmIdentifier(label: string): LabelScheme {
   return {
@@ -107,7 +101,7 @@ function algorithmIdentifier(label: string): LabelScheme {
         optional: true,
         byOid: {
           // RSASSA-PSS-params ::= SEQUENCE { hashAlgorithm [0], maskGenAlgorithm [1], saltLength [2], trailerField [3] } (RFC 8017 §A.2.3)
-          [OID_RSASSA_PSS]: {
+          [OID.rsassaPss]: {
             label: "RSASSA-PSS-params",
             fields: [
               { label: "hashAlgorithm", tag: "[0]", optional: true, fields: [plainAlgorithmIdentifier("HashAlgorithm")] },
@@ -122,7 +116,7 @@ function algorithmIdentifier(label: string): LabelScheme {
               { label: "trailerField", tag: "[3]", optional: true },
             ],
           },
-          [OID_EC_PUBLIC_KEY]: { label: "namedCurve" },
+          [OID.ecPublicKey]: { label: "namedCurve" },
         },
       },
     ],
@@ -175,11 +169,11 @@ export const KEY_USAGE_BIT_NAMES: readonly string[] = Object.freeze([
 /** What is inside extnValue, per extnID (RFC 5280 §4.2.1). */
 const EXTENSION_VALUES: Readonly<Record<string, LabelScheme>> = {
   // keyUsage: KeyUsage ::= BIT STRING { digitalSignature (0), … } (§4.2.1.3)
-  "2.5.29.15": { label: "KeyUsage", bits: KEY_USAGE_BIT_NAMES },
+  [OID.keyUsage]: { label: "KeyUsage", bits: KEY_USAGE_BIT_NAMES },
   // extKeyUsage: ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId (§4.2.1.12)
-  "2.5.29.37": { label: "ExtKeyUsageSyntax", each: { label: "KeyPurposeId" } },
+  [OID.extKeyUsage]: { label: "ExtKeyUsageSyntax", each: { label: "KeyPurposeId" } },
   // basicConstraints: SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER OPTIONAL } (§4.2.1.9)
-  "2.5.29.19": {
+  [OID.basicConstraints]: {
     label: "BasicConstraints",
     fields: [
       { label: "cA", tag: "BOOLEAN", optional: true },
@@ -187,9 +181,9 @@ const EXTENSION_VALUES: Readonly<Record<string, LabelScheme>> = {
     ],
   },
   // subjectKeyIdentifier: SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING (§4.2.1.2)
-  "2.5.29.14": { label: "SubjectKeyIdentifier", encapsulates: false },
+  [OID.subjectKeyIdentifier]: { label: "SubjectKeyIdentifier", encapsulates: false },
   // authorityKeyIdentifier: SEQUENCE { keyIdentifier [0], authorityCertIssuer [1], authorityCertSerialNumber [2] } (§4.2.1.1)
-  "2.5.29.35": {
+  [OID.authorityKeyIdentifier]: {
     label: "AuthorityKeyIdentifier",
     fields: [
       { label: "keyIdentifier", tag: "[0]", optional: true },
@@ -198,7 +192,7 @@ const EXTENSION_VALUES: Readonly<Record<string, LabelScheme>> = {
     ],
   },
   // subjectAltName: GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (§4.2.1.6)
-  "2.5.29.17": { label: "GeneralNames", each: GENERAL_NAME },
+  [OID.subjectAltName]: { label: "GeneralNames", each: GENERAL_NAME },
 };
 
 /** Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING } (RFC 5280 §4.1) */
@@ -232,11 +226,11 @@ function subjectPublicKeyInfo(label: string): LabelScheme {
       {
         label: "subjectPublicKey",
         byOid: {
-          [OID_RSA_ENCRYPTION]: { encapsulates: RSA_PUBLIC_KEY_LABELS },
-          [OID_RSASSA_PSS]: { encapsulates: RSA_PUBLIC_KEY_LABELS },
-          [OID_EC_PUBLIC_KEY]: { encapsulates: false }, // ECPoint: 04 || X || Y, not DER (RFC 5480 §2.2)
-          [OID_ED25519]: { encapsulates: false },
-          [OID_ED448]: { encapsulates: false },
+          [OID.rsaEncryption]: { encapsulates: RSA_PUBLIC_KEY_LABELS },
+          [OID.rsassaPss]: { encapsulates: RSA_PUBLIC_KEY_LABELS },
+          [OID.ecPublicKey]: { encapsulates: false }, // ECPoint: 04 || X || Y, not DER (RFC 5480 §2.2)
+          [OID.ed25519]: { encapsulates: false },
+          [OID.ed448]: { encapsulates: false },
         },
       },
     ],
@@ -311,11 +305,11 @@ export const PRIVATE_KEY_INFO_LABELS: LabelScheme = {
       label: "privateKey",
       encapsulates: false,
       byOid: {
-        [OID_RSA_ENCRYPTION]: { encapsulates: RSA_PRIVATE_KEY_LABELS },
-        [OID_RSASSA_PSS]: { encapsulates: RSA_PRIVATE_KEY_LABELS },
-        [OID_EC_PUBLIC_KEY]: { encapsulates: EC_PRIVATE_KEY_LABELS },
-        [OID_ED25519]: { secret: true }, // CurvePrivateKey ::= OCTET STRING (RFC 8410 §7)
-        [OID_ED448]: { secret: true },
+        [OID.rsaEncryption]: { encapsulates: RSA_PRIVATE_KEY_LABELS },
+        [OID.rsassaPss]: { encapsulates: RSA_PRIVATE_KEY_LABELS },
+        [OID.ecPublicKey]: { encapsulates: EC_PRIVATE_KEY_LABELS },
+        [OID.ed25519]: { secret: true }, // CurvePrivateKey ::= OCTET STRING (RFC 8410 §7)
+        [OID.ed448]: { secret: true },
       },
     },
     { label: "attributes", tag: "[0]", optional: true },
@@ -384,14 +378,7 @@ export function guessLabelScheme(der: Uint8Array): LabelSchemeName | undefined {
   return guessSchemeName(parsed.result);
 }
 
-const HASH_OIDS: ReadonlySet<string> = new Set([
-  "1.2.840.113549.2.5", // md5
-  "1.3.14.3.2.26", // sha1
-  "2.16.840.1.101.3.4.2.1", // sha256
-  "2.16.840.1.101.3.4.2.2", // sha384
-  "2.16.840.1.101.3.4.2.3", // sha512
-  "2.16.840.1.101.3.4.2.4", // sha224
-]);
+const HASH_OIDS: ReadonlySet<string> = new Set([OID.md5, OID.sha1, OID.sha256, OID.sha384, OID.sha512, OID.sha224]);
 
 function guessScheme(block: asn1js.AsnType): LabelScheme | undefined {
   const name = guessSchemeName(block);

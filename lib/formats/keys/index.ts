@@ -11,22 +11,17 @@ import * as pkijs from "pkijs";
 import { base64urlDecode, base64urlEncode } from "../../crypto/base64url.ts";
 import { concatBytes, toArrayBuffer } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
+import { OID } from "../oids.ts";
 import { pemDecode } from "../pem.ts";
 import { i2osp, modInverse, modPow, os2ip, type RsaPrivateKey, type RsaPublicKey } from "../../crypto/rsa/index.ts";
 
-/** rsaEncryption, RFC 8017 Appendix A.1 (pkcs-1 1): the algorithm of ordinary RSA keys. */
-const OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1";
-/** id-RSASSA-PSS, RFC 8017 Appendix A.2.3 / RFC 4055 §3.1: RSA keys restricted to PSS; same key material. */
-const OID_RSASSA_PSS = "1.2.840.113549.1.1.10";
-/** id-ecPublicKey, RFC 5480 §2.1.1: elliptic-curve keys. */
-const OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1";
 /** Other key algorithms someone might try, named in error messages. */
 const OTHER_KEY_ALGORITHMS: Record<string, string> = {
-  "1.2.840.10040.4.1": "DSA",
-  "1.3.101.110": "X25519",
-  "1.3.101.111": "X448",
-  "1.3.101.112": "Ed25519",
-  "1.3.101.113": "Ed448",
+  [OID.dsa]: "DSA",
+  [OID.x25519]: "X25519",
+  [OID.x448]: "X448",
+  [OID.ed25519]: "Ed25519",
+  [OID.ed448]: "Ed448",
 };
 
 /** A public key as a JSON Web Key (RFC 7518 §6.3.1). */
@@ -59,11 +54,11 @@ function ecKeyError(where: string): KitError {
 }
 
 function keyAlgorithmError(oid: string, where: string): KitError {
-  if (oid === OID_EC_PUBLIC_KEY) return ecKeyError(where);
+  if (oid === OID.ecPublicKey) return ecKeyError(where);
   const name = OTHER_KEY_ALGORITHMS[oid];
   return new KitError(
     "NOT_RSA_KEY",
-    `${where} is ${name ? `a ${name} key` : `a key of algorithm ${oid}`}, not an RSA key (rsaEncryption, ${OID_RSA_ENCRYPTION}).`,
+    `${where} is ${name ? `a ${name} key` : `a key of algorithm ${oid}`}, not an RSA key (rsaEncryption, ${OID.rsaEncryption}).`,
     "Use the RSA key that belongs to your certificate.",
   );
 }
@@ -309,7 +304,7 @@ export function rsaPrivateKeyFromPkcs8(der: Uint8Array): RsaPrivateKey {
   const version = (fields.version as asn1js.Integer).valueBlock.valueDec;
   if (version !== 0 && version !== 1) throw new KitError("NOT_PKCS8", `The PKCS #8 version is ${version}; only 0 and 1 exist.`, "The key file is damaged; export the key again.");
   const oid = algorithmOf(fields);
-  if (oid !== OID_RSA_ENCRYPTION && oid !== OID_RSASSA_PSS) throw keyAlgorithmError(oid, "This private key");
+  if (oid !== OID.rsaEncryption && oid !== OID.rsassaPss) throw keyAlgorithmError(oid, "This private key");
   return rsaPrivateKeyFromPkcs1(new Uint8Array((fields.privateKey as asn1js.OctetString).getValue()));
 }
 
@@ -355,7 +350,7 @@ export function rsaPrivateKeyFromPem(text: string): RsaPrivateKey {
     case "EC PRIVATE KEY":
       throw ecKeyError("This key (\"EC PRIVATE KEY\")");
     case "DSA PRIVATE KEY":
-      throw keyAlgorithmError("1.2.840.10040.4.1", "This key (\"DSA PRIVATE KEY\")");
+      throw keyAlgorithmError(OID.dsa, "This key (\"DSA PRIVATE KEY\")");
     case "OPENSSH PRIVATE KEY":
       throw new KitError("UNSUPPORTED_KEY_FORMAT", "This is an OpenSSH private key, which the kit does not read.", "Convert it to PKCS #8 with `ssh-keygen -p -m PKCS8 -f <file>` (this rewrites the file).");
     default:
@@ -392,7 +387,7 @@ export function rsaPrivateKeyToPkcs1(key: RsaPrivateKey): Uint8Array {
 export function rsaPrivateKeyToPkcs8(key: RsaPrivateKey): Uint8Array {
   const info = new pkijs.PrivateKeyInfo({
     version: 0,
-    privateKeyAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_RSA_ENCRYPTION, algorithmParams: new asn1js.Null() }),
+    privateKeyAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() }),
     privateKey: new asn1js.OctetString({ valueHex: toArrayBuffer(rsaPrivateKeyToPkcs1(key)) }),
   });
   return new Uint8Array(info.toSchema().toBER());
@@ -432,7 +427,7 @@ export function rsaPublicKeyFromSpki(der: Uint8Array): RsaPublicKey {
   if (!fields) throw new KitError("NOT_SPKI", "The DER bytes are not a SubjectPublicKeyInfo.", "Pass the public key (PEM label \"PUBLIC KEY\"); to use a certificate, take the SubjectPublicKeyInfo out of it first.");
   const oid = algorithmOf(fields);
   // RFC 3279 §2.3.1: rsaEncryption keys; RFC 4055 §1.2: id-RSASSA-PSS keys carry the same RSAPublicKey.
-  if (oid !== OID_RSA_ENCRYPTION && oid !== OID_RSASSA_PSS) throw keyAlgorithmError(oid, "This public key");
+  if (oid !== OID.rsaEncryption && oid !== OID.rsassaPss) throw keyAlgorithmError(oid, "This public key");
   const bits = fields.subjectPublicKey as asn1js.BitString;
   if (bits.valueBlock.unusedBits !== 0) throw new KitError("BAD_KEY_FILE", "The public key's BIT STRING does not hold whole bytes.", "The key file is damaged; export it again.");
   return rsaPublicKeyFromPkcs1(bits.valueBlock.valueHexView);
@@ -453,7 +448,7 @@ export function rsaPublicKeyToPkcs1(key: RsaPublicKey): Uint8Array {
  */
 export function rsaPublicKeyToSpki(key: RsaPublicKey): Uint8Array {
   const info = new pkijs.PublicKeyInfo({
-    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_RSA_ENCRYPTION, algorithmParams: new asn1js.Null() }),
+    algorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaEncryption, algorithmParams: new asn1js.Null() }),
     subjectPublicKey: new asn1js.BitString({ valueHex: toArrayBuffer(rsaPublicKeyToPkcs1(key)) }),
   });
   return new Uint8Array(info.toSchema().toBER());

@@ -44,60 +44,31 @@ import {
   nodeRandomBytes,
   type NodeHashName,
 } from "../../oracle.ts";
+import { OID } from "../oids.ts";
 import { PKCS12_KDF_ID, type Pkcs12KdfHash, passwordToBmpString, pkcs12Kdf } from "./kdf.ts";
 import { Rc2PaddingError, rc2CbcDecrypt } from "./rc2.ts";
 
-// ---------------------------------------------------------------------------------------------
-// Object identifiers
-// ---------------------------------------------------------------------------------------------
-
-const OID = {
-  data: "1.2.840.113549.1.7.1", // id-data (RFC 5652 §4)
-  signedData: "1.2.840.113549.1.7.2", // id-signedData (RFC 5652 §5)
-  envelopedData: "1.2.840.113549.1.7.3", // id-envelopedData (RFC 5652 §6)
-  encryptedData: "1.2.840.113549.1.7.6", // id-encryptedData (RFC 5652 §8)
-
-  keyBag: "1.2.840.113549.1.12.10.1.1", // keyBag: an unencrypted PKCS#8 key (RFC 7292 §4.2.1)
-  pkcs8ShroudedKeyBag: "1.2.840.113549.1.12.10.1.2", // pkcs8ShroudedKeyBag: an encrypted key (§4.2.2)
-  certBag: "1.2.840.113549.1.12.10.1.3", // certBag (§4.2.3)
-  safeContentsBag: "1.2.840.113549.1.12.10.1.6", // safeContentsBag: nested SafeContents (§4.2.6)
-  x509Certificate: "1.2.840.113549.1.9.22.1", // x509Certificate: certBag holding DER X.509 (§4.2.3)
-
-  friendlyName: "1.2.840.113549.1.9.20", // pkcs-9-at-friendlyName, a BMPString (RFC 2985 §5.5.1)
-  localKeyId: "1.2.840.113549.1.9.21", // pkcs-9-at-localKeyId, an OCTET STRING (RFC 2985 §5.5.2)
-
-  pbes2: "1.2.840.113549.1.5.13", // id-PBES2 (RFC 8018 §6.2 / A.4)
-  pbkdf2: "1.2.840.113549.1.5.12", // id-PBKDF2 (RFC 8018 §5.2 / A.2)
-  pbmac1: "1.2.840.113549.1.5.14", // id-PBMAC1 (RFC 8018 §7.1; for PKCS#12 MACs: RFC 9579)
-  hmacWithSHA1: "1.2.840.113549.2.7", // hmacWithSHA1 (RFC 8018 B.1.1), PBKDF2's default PRF
-  hmacWithSHA256: "1.2.840.113549.2.9", // hmacWithSHA256 (RFC 8018 B.1.2)
-  aes256Cbc: "2.16.840.1.101.3.4.1.42", // aes256-CBC-PAD (RFC 8018 B.2.5)
-
-  sha1: "1.3.14.3.2.26", // id-sha1
-  sha256: "2.16.840.1.101.3.4.2.1", // id-sha256
-} as const;
-
 /** PBKDF2's pseudo-random functions (RFC 8018 B.1): OID to WebCrypto/display hash name. */
 const PBKDF2_PRFS: Record<string, "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512"> = {
-  "1.2.840.113549.2.7": "SHA-1", // hmacWithSHA1
-  "1.2.840.113549.2.9": "SHA-256", // hmacWithSHA256
-  "1.2.840.113549.2.10": "SHA-384", // hmacWithSHA384
-  "1.2.840.113549.2.11": "SHA-512", // hmacWithSHA512
+  [OID.hmacWithSHA1]: "SHA-1", // hmacWithSHA1
+  [OID.hmacWithSHA256]: "SHA-256", // hmacWithSHA256
+  [OID.hmacWithSHA384]: "SHA-384", // hmacWithSHA384
+  [OID.hmacWithSHA512]: "SHA-512", // hmacWithSHA512
 };
 
 /** PBES2 encryption schemes that WebCrypto (and so pkijs) can run (RFC 8018 B.2.5, AES-CBC-Pad). */
 const PBES2_CIPHERS: Record<string, string> = {
-  "2.16.840.1.101.3.4.1.2": "AES-128-CBC", // aes128-CBC-PAD
-  "2.16.840.1.101.3.4.1.22": "AES-192-CBC", // aes192-CBC-PAD
-  "2.16.840.1.101.3.4.1.42": "AES-256-CBC", // aes256-CBC-PAD
+  [OID.aes128Cbc]: "AES-128-CBC", // aes128-CBC-PAD
+  [OID.aes192Cbc]: "AES-192-CBC", // aes192-CBC-PAD
+  [OID.aes256Cbc]: "AES-256-CBC", // aes256-CBC-PAD
 };
 
 /** Digests allowed in a PKCS#12 MacData (RFC 7292 §4 / Appendix B.4, plus RFC 9579's SHA-2 use). */
 const MAC_DIGESTS: Record<string, { hash: Pkcs12KdfHash; node: NodeHashName; length: number }> = {
-  "1.3.14.3.2.26": { hash: "SHA-1", node: "sha1", length: 20 }, // id-sha1
-  "2.16.840.1.101.3.4.2.1": { hash: "SHA-256", node: "sha256", length: 32 }, // id-sha256
-  "2.16.840.1.101.3.4.2.2": { hash: "SHA-384", node: "sha384", length: 48 }, // id-sha384
-  "2.16.840.1.101.3.4.2.3": { hash: "SHA-512", node: "sha512", length: 64 }, // id-sha512
+  [OID.sha1]: { hash: "SHA-1", node: "sha1", length: 20 }, // id-sha1
+  [OID.sha256]: { hash: "SHA-256", node: "sha256", length: 32 }, // id-sha256
+  [OID.sha384]: { hash: "SHA-384", node: "sha384", length: 48 }, // id-sha384
+  [OID.sha512]: { hash: "SHA-512", node: "sha512", length: 64 }, // id-sha512
 };
 
 /**
@@ -111,22 +82,22 @@ interface LegacyPbe {
   cipher: { kind: "3des" } | { kind: "rc2"; effectiveBits: number };
 }
 const LEGACY_PBE: Record<string, LegacyPbe> = {
-  "1.2.840.113549.1.12.1.3": { name: "pbeWithSHAAnd3-KeyTripleDES-CBC", keyLength: 24, cipher: { kind: "3des" } },
-  "1.2.840.113549.1.12.1.4": { name: "pbeWithSHAAnd2-KeyTripleDES-CBC", keyLength: 16, cipher: { kind: "3des" } },
-  "1.2.840.113549.1.12.1.5": { name: "pbeWithSHAAnd128BitRC2-CBC", keyLength: 16, cipher: { kind: "rc2", effectiveBits: 128 } },
-  "1.2.840.113549.1.12.1.6": { name: "pbeWithSHAAnd40BitRC2-CBC", keyLength: 5, cipher: { kind: "rc2", effectiveBits: 40 } },
+  [OID.pbeWithSHAAnd3KeyTripleDesCbc]: { name: "pbeWithSHAAnd3-KeyTripleDES-CBC", keyLength: 24, cipher: { kind: "3des" } },
+  [OID.pbeWithSHAAnd2KeyTripleDesCbc]: { name: "pbeWithSHAAnd2-KeyTripleDES-CBC", keyLength: 16, cipher: { kind: "3des" } },
+  [OID.pbeWithSHAAnd128BitRc2Cbc]: { name: "pbeWithSHAAnd128BitRC2-CBC", keyLength: 16, cipher: { kind: "rc2", effectiveBits: 128 } },
+  [OID.pbeWithSHAAnd40BitRc2Cbc]: { name: "pbeWithSHAAnd40BitRC2-CBC", keyLength: 5, cipher: { kind: "rc2", effectiveBits: 40 } },
 };
 
 /** Algorithms we recognise but do not implement, so an error can name them. */
 const KNOWN_UNSUPPORTED: Record<string, string> = {
-  "1.2.840.113549.1.12.1.1": "pbeWithSHAAnd128BitRC4", // RFC 7292 Appendix C
-  "1.2.840.113549.1.12.1.2": "pbeWithSHAAnd40BitRC4", // RFC 7292 Appendix C
-  "1.2.840.113549.1.5.3": "pbeWithMD5AndDES-CBC", // PBES1, RFC 8018 A.3
-  "1.2.840.113549.1.5.10": "pbeWithSHA1AndDES-CBC", // PBES1, RFC 8018 A.3
-  "1.2.840.113549.3.7": "DES-EDE3-CBC", // des-EDE3-CBC as a PBES2 scheme (RFC 8018 B.2.2)
-  "1.2.840.113549.1.5.14": "PBMAC1", // id-PBMAC1 (RFC 9579), OpenSSL 3.4+ -pbmac1_pbkdf2
-  "1.2.840.113549.1.7.2": "public-key integrity mode (signedData)", // RFC 7292 §3.1
-  "1.2.840.113549.1.7.3": "public-key privacy mode (envelopedData)", // RFC 7292 §3.1
+  [OID.pbeWithSHAAnd128BitRc4]: "pbeWithSHAAnd128BitRC4", // RFC 7292 Appendix C
+  [OID.pbeWithSHAAnd40BitRc4]: "pbeWithSHAAnd40BitRC4", // RFC 7292 Appendix C
+  [OID.pbeWithMD5AndDesCbc]: "pbeWithMD5AndDES-CBC", // PBES1, RFC 8018 A.3
+  [OID.pbeWithSHA1AndDesCbc]: "pbeWithSHA1AndDES-CBC", // PBES1, RFC 8018 A.3
+  [OID.desEde3Cbc]: "DES-EDE3-CBC", // des-EDE3-CBC as a PBES2 scheme (RFC 8018 B.2.2)
+  [OID.pbmac1]: "PBMAC1", // id-PBMAC1 (RFC 9579), OpenSSL 3.4+ -pbmac1_pbkdf2
+  [OID.signedData]: "public-key integrity mode (signedData)", // RFC 7292 §3.1
+  [OID.envelopedData]: "public-key privacy mode (envelopedData)", // RFC 7292 §3.1
 };
 
 /** PFX_UNSUPPORTED naming the algorithm and its OID, e.g. "uses pbeWithSHAAnd128BitRC4 (OID ...) for its encryption". */

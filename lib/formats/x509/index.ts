@@ -42,31 +42,15 @@ import { KEY_USAGE_BIT_NAMES } from "../asn1-tree/index.ts";
 import { equalBytes, toHex } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
 import { nodeDigest } from "../../oracle.ts";
-import { oidName } from "../oids.ts";
+import { OID, oidName } from "../oids.ts";
 import { pemDecode } from "../pem.ts";
-
-// ── OIDs used below ──────────────────────────────────────────────────────────────────────────────
-
-const OID_RSA_ENCRYPTION = "1.2.840.113549.1.1.1"; // rsaEncryption
-const OID_RSASSA_PSS = "1.2.840.113549.1.1.10"; // RSASSA-PSS (key type, when the SPKI is PSS-only)
-const OID_SHA256_WITH_RSA = "1.2.840.113549.1.1.11"; // sha256WithRSAEncryption
-const OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"; // ecPublicKey
-const OID_ED25519 = "1.3.101.112"; // Ed25519
-const OID_ED448 = "1.3.101.113"; // Ed448
-const OID_KEY_USAGE = "2.5.29.15"; // keyUsage
-const OID_EXT_KEY_USAGE = "2.5.29.37"; // extKeyUsage
-const OID_BASIC_CONSTRAINTS = "2.5.29.19"; // basicConstraints
-const OID_SUBJECT_KEY_IDENTIFIER = "2.5.29.14"; // subjectKeyIdentifier
-const OID_AUTHORITY_KEY_IDENTIFIER = "2.5.29.35"; // authorityKeyIdentifier
-const OID_CLIENT_AUTH = "1.3.6.1.5.5.7.3.2"; // clientAuth
-const OID_SERVER_AUTH = "1.3.6.1.5.5.7.3.1"; // serverAuth
 
 /** Curve OID → key size in bits (RFC 5480 §2.1.1.1 namedCurve). */
 const CURVE_BITS: Readonly<Record<string, number>> = {
-  "1.2.840.10045.3.1.7": 256, // prime256v1 (P-256)
-  "1.3.132.0.34": 384, // secp384r1 (P-384)
-  "1.3.132.0.35": 521, // secp521r1 (P-521)
-  "1.3.132.0.10": 256, // secp256k1
+  [OID.prime256v1]: 256, // prime256v1 (P-256)
+  [OID.secp384r1]: 384, // secp384r1 (P-384)
+  [OID.secp521r1]: 521, // secp521r1 (P-521)
+  [OID.secp256k1]: 256, // secp256k1
 };
 
 /**
@@ -75,43 +59,43 @@ const CURVE_BITS: Readonly<Record<string, number>> = {
  * countryName is PrintableString (X.520), emailAddress and domainComponent are IA5String.
  */
 const DN_KEYS: Readonly<Record<string, { oid: string; kind: "utf8" | "printable" | "ia5" }>> = {
-  CN: { oid: "2.5.4.3", kind: "utf8" }, // commonName
-  O: { oid: "2.5.4.10", kind: "utf8" }, // organizationName
-  OU: { oid: "2.5.4.11", kind: "utf8" }, // organizationalUnitName
-  C: { oid: "2.5.4.6", kind: "printable" }, // countryName
-  L: { oid: "2.5.4.7", kind: "utf8" }, // localityName
-  ST: { oid: "2.5.4.8", kind: "utf8" }, // stateOrProvinceName
-  S: { oid: "2.5.4.8", kind: "utf8" }, // stateOrProvinceName (Windows spelling)
-  STREET: { oid: "2.5.4.9", kind: "utf8" }, // streetAddress
-  T: { oid: "2.5.4.12", kind: "utf8" }, // title
-  TITLE: { oid: "2.5.4.12", kind: "utf8" }, // title
-  G: { oid: "2.5.4.42", kind: "utf8" }, // givenName
-  GIVENNAME: { oid: "2.5.4.42", kind: "utf8" }, // givenName
-  SN: { oid: "2.5.4.4", kind: "utf8" }, // surname
-  SERIALNUMBER: { oid: "2.5.4.5", kind: "printable" }, // serialNumber (name attribute)
-  DC: { oid: "0.9.2342.19200300.100.1.25", kind: "ia5" }, // domainComponent
-  UID: { oid: "0.9.2342.19200300.100.1.1", kind: "utf8" }, // userId
-  E: { oid: "1.2.840.113549.1.9.1", kind: "ia5" }, // emailAddress
-  EMAIL: { oid: "1.2.840.113549.1.9.1", kind: "ia5" }, // emailAddress
-  EMAILADDRESS: { oid: "1.2.840.113549.1.9.1", kind: "ia5" }, // emailAddress
+  CN: { oid: OID.commonName, kind: "utf8" }, // commonName
+  O: { oid: OID.organizationName, kind: "utf8" }, // organizationName
+  OU: { oid: OID.organizationalUnitName, kind: "utf8" }, // organizationalUnitName
+  C: { oid: OID.countryName, kind: "printable" }, // countryName
+  L: { oid: OID.localityName, kind: "utf8" }, // localityName
+  ST: { oid: OID.stateOrProvinceName, kind: "utf8" }, // stateOrProvinceName
+  S: { oid: OID.stateOrProvinceName, kind: "utf8" }, // stateOrProvinceName (Windows spelling)
+  STREET: { oid: OID.streetAddress, kind: "utf8" }, // streetAddress
+  T: { oid: OID.title, kind: "utf8" }, // title
+  TITLE: { oid: OID.title, kind: "utf8" }, // title
+  G: { oid: OID.givenName, kind: "utf8" }, // givenName
+  GIVENNAME: { oid: OID.givenName, kind: "utf8" }, // givenName
+  SN: { oid: OID.surname, kind: "utf8" }, // surname
+  SERIALNUMBER: { oid: OID.serialNumber, kind: "printable" }, // serialNumber (name attribute)
+  DC: { oid: OID.domainComponent, kind: "ia5" }, // domainComponent
+  UID: { oid: OID.userId, kind: "utf8" }, // userId
+  E: { oid: OID.emailAddress, kind: "ia5" }, // emailAddress
+  EMAIL: { oid: OID.emailAddress, kind: "ia5" }, // emailAddress
+  EMAILADDRESS: { oid: OID.emailAddress, kind: "ia5" }, // emailAddress
 };
 
 /** OID → the short key used when writing a name back out (the first spelling above wins). */
 const DN_SHORT: Readonly<Record<string, string>> = {
-  "2.5.4.3": "CN", // commonName
-  "2.5.4.10": "O", // organizationName
-  "2.5.4.11": "OU", // organizationalUnitName
-  "2.5.4.6": "C", // countryName
-  "2.5.4.7": "L", // localityName
-  "2.5.4.8": "ST", // stateOrProvinceName
-  "2.5.4.9": "STREET", // streetAddress
-  "2.5.4.12": "T", // title
-  "2.5.4.42": "G", // givenName
-  "2.5.4.4": "SN", // surname
-  "2.5.4.5": "SERIALNUMBER", // serialNumber
-  "0.9.2342.19200300.100.1.25": "DC", // domainComponent
-  "0.9.2342.19200300.100.1.1": "UID", // userId
-  "1.2.840.113549.1.9.1": "E", // emailAddress
+  [OID.commonName]: "CN", // commonName
+  [OID.organizationName]: "O", // organizationName
+  [OID.organizationalUnitName]: "OU", // organizationalUnitName
+  [OID.countryName]: "C", // countryName
+  [OID.localityName]: "L", // localityName
+  [OID.stateOrProvinceName]: "ST", // stateOrProvinceName
+  [OID.streetAddress]: "STREET", // streetAddress
+  [OID.title]: "T", // title
+  [OID.givenName]: "G", // givenName
+  [OID.surname]: "SN", // surname
+  [OID.serialNumber]: "SERIALNUMBER", // serialNumber
+  [OID.domainComponent]: "DC", // domainComponent
+  [OID.userId]: "UID", // userId
+  [OID.emailAddress]: "E", // emailAddress
 };
 
 // ── Public types ─────────────────────────────────────────────────────────────────────────────────
@@ -249,22 +233,22 @@ export async function buildSelfSignedCertificate(options: SelfSignedCertificateO
   const keyUsageBits = options.keyEncipherment ? 0b1010_0000 : 0b1000_0000; // bit 0 digitalSignature, bit 2 keyEncipherment
   certificate.extensions = [
     new pkijs.Extension({
-      extnID: OID_KEY_USAGE, // keyUsage, §4.2.1.3
+      extnID: OID.keyUsage, // keyUsage, §4.2.1.3
       critical: true,
       extnValue: berOf(namedBitString(keyUsageBits)),
     }),
     new pkijs.Extension({
-      extnID: OID_EXT_KEY_USAGE, // extKeyUsage, §4.2.1.12
+      extnID: OID.extKeyUsage, // extKeyUsage, §4.2.1.12
       critical: false,
-      extnValue: berOf(new pkijs.ExtKeyUsage({ keyPurposes: [OID_CLIENT_AUTH, OID_SERVER_AUTH] }).toSchema()),
+      extnValue: berOf(new pkijs.ExtKeyUsage({ keyPurposes: [OID.clientAuth, OID.serverAuth] }).toSchema()),
     }),
     new pkijs.Extension({
-      extnID: OID_BASIC_CONSTRAINTS, // basicConstraints, §4.2.1.9: cA FALSE → empty SEQUENCE
+      extnID: OID.basicConstraints, // basicConstraints, §4.2.1.9: cA FALSE → empty SEQUENCE
       critical: true,
       extnValue: berOf(new pkijs.BasicConstraints({ cA: false }).toSchema()),
     }),
     new pkijs.Extension({
-      extnID: OID_SUBJECT_KEY_IDENTIFIER, // subjectKeyIdentifier, §4.2.1.2 method (1)
+      extnID: OID.subjectKeyIdentifier, // subjectKeyIdentifier, §4.2.1.2 method (1)
       critical: false,
       extnValue: berOf(new asn1js.OctetString({ valueHex: sha1(spki.subjectPublicKey).slice() })),
     }),
@@ -354,19 +338,19 @@ export function parseCertificate(input: Uint8Array | string, hashes?: Partial<Ce
     const value = extension.extnValue.valueBlock.valueHexView;
     try {
       switch (extension.extnID) {
-        case OID_KEY_USAGE:
+        case OID.keyUsage:
           keyUsage = decodeKeyUsage(value);
           break;
-        case OID_EXT_KEY_USAGE:
+        case OID.extKeyUsage:
           extKeyUsage = new pkijs.ExtKeyUsage({ schema: asn1js.fromBER(value.slice()).result }).keyPurposes.map((oid) => oidName(oid) ?? oid);
           break;
-        case OID_BASIC_CONSTRAINTS:
+        case OID.basicConstraints:
           isCA = new pkijs.BasicConstraints({ schema: asn1js.fromBER(value.slice()).result }).cA;
           break;
-        case OID_SUBJECT_KEY_IDENTIFIER:
+        case OID.subjectKeyIdentifier:
           subjectKeyIdentifier = (asn1js.fromBER(value.slice()).result as asn1js.OctetString).valueBlock.valueHexView.slice();
           break;
-        case OID_AUTHORITY_KEY_IDENTIFIER: {
+        case OID.authorityKeyIdentifier: {
           const aki = new pkijs.AuthorityKeyIdentifier({ schema: asn1js.fromBER(value.slice()).result });
           if (aki.keyIdentifier) authorityKeyIdentifier = aki.keyIdentifier.valueBlock.valueHexView.slice();
           break;
@@ -494,7 +478,7 @@ export function encodeDistinguishedName(dn: string): Uint8Array {
       if (!/^[A-Za-z0-9 '()+,\-./:=?]*$/.test(attribute.value)) {
         throw badSubject(dn, `${attribute.key}=${attribute.value} has characters a PrintableString cannot hold.`);
       }
-      if (attribute.oid === "2.5.4.6" /* countryName */ && !/^[A-Za-z]{2}$/.test(attribute.value)) {
+      if (attribute.oid === OID.countryName && !/^[A-Za-z]{2}$/.test(attribute.value)) {
         throw badSubject(dn, `C=${attribute.value} is not a two-letter country code.`);
       }
       value = new asn1js.PrintableString({ value: attribute.value });
@@ -557,7 +541,7 @@ function berOf(block: { toBER(): ArrayBuffer }): ArrayBuffer {
 /** AlgorithmIdentifier { sha256WithRSAEncryption, NULL } (RFC 8017 Appendix A.2.4: parameters NULL). */
 function sha256WithRsaAlgorithm(): pkijs.AlgorithmIdentifier {
   return new pkijs.AlgorithmIdentifier({
-    algorithmId: OID_SHA256_WITH_RSA, // sha256WithRSAEncryption
+    algorithmId: OID.sha256WithRSAEncryption, // sha256WithRSAEncryption
     algorithmParams: new asn1js.Null(),
   });
 }
@@ -651,7 +635,7 @@ function parseRsaSpki(spkiDer: Uint8Array): RsaSpki {
       "Pass the DER of the public key (RFC 5280 §4.1.2.7), e.g. createPublicKey(pem).export({ type: \"spki\", format: \"der\" }).",
     );
   }
-  if (info.algorithm.algorithmId !== OID_RSA_ENCRYPTION) {
+  if (info.algorithm.algorithmId !== OID.rsaEncryption) {
     const alg = info.algorithm.algorithmId;
     throw new KitError(
       "NOT_RSA_KEY",
@@ -681,20 +665,20 @@ function describePublicKey(spkiDer: Uint8Array): { keyType: string; keyBits: num
     alg = info.algorithm.algorithmId;
     const keyBytes = info.subjectPublicKey.valueBlock.valueHexView;
     switch (alg) {
-      case OID_RSA_ENCRYPTION:
+      case OID.rsaEncryption:
         return { keyType: "RSA", keyBits: rsaModulusBits(keyBytes) };
-      case OID_RSASSA_PSS:
+      case OID.rsassaPss:
         return { keyType: "RSA-PSS", keyBits: rsaModulusBits(keyBytes) };
-      case OID_EC_PUBLIC_KEY: {
+      case OID.ecPublicKey: {
         const params = info.algorithm.algorithmParams;
         const curve = params instanceof asn1js.ObjectIdentifier ? params.getValue() : "";
         // An uncompressed point is 04 || X || Y; fall back to that when the curve is not named.
         const fromPoint = keyBytes[0] === 0x04 ? ((keyBytes.length - 1) / 2) * 8 : 0;
         return { keyType: "EC", keyBits: CURVE_BITS[curve] ?? fromPoint };
       }
-      case OID_ED25519:
+      case OID.ed25519:
         return { keyType: "Ed25519", keyBits: 256 };
-      case OID_ED448:
+      case OID.ed448:
         return { keyType: "Ed448", keyBits: 448 };
     }
   } catch {
