@@ -22,6 +22,7 @@
 import * as asn1js from "asn1js";
 import { toHex } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
+import { derKindOf, parseDerPrefix, parseOneDer, type DerKind } from "../der.ts";
 import { describeOid, OID } from "../oids.ts";
 
 export type TagClass = "universal" | "application" | "context" | "private";
@@ -339,73 +340,53 @@ export type LabelSchemeName = keyof typeof LABEL_SCHEMES;
  * Throws KitError NOT_DER for bytes that are not one complete DER element.
  */
 export function derTree(der: Uint8Array, labels?: LabelScheme | LabelSchemeName, options: DerTreeOptions = {}): Asn1Node {
-  const parsed = asn1js.fromBER(der.slice(), { parseEmbedded: false });
-  if (parsed.offset === -1) {
-    throw new KitError(
-      "NOT_DER",
-      `These bytes are not DER${parsed.result.error ? ` (${parsed.result.error})` : ""}.`,
-      "DER starts with a tag byte (30 for SEQUENCE) and a length; check the input is binary, not PEM or base64 text.",
-    );
-  }
-  if (parsed.offset !== der.length) {
-    throw new KitError(
-      "NOT_DER",
-      `There are ${der.length - parsed.offset} bytes after the end of the DER element (which ends at byte ${parsed.offset}).`,
-      "Pass exactly one DER element; a file with several certificates should be split first.",
-    );
-  }
+  const expected = (typeof labels === "string" ? labels : labels?.label) ?? "input";
+  const root = parseOneDer(der, expected, { code: "NOT_DER" });
   let scheme: LabelScheme | undefined;
   if (typeof labels === "string") {
     if (!Object.hasOwn(LABEL_SCHEMES, labels)) throw new Error(`unknown label scheme "${labels}"`);
     scheme = LABEL_SCHEMES[labels];
   } else {
-    scheme = labels ?? guessScheme(parsed.result);
+    scheme = labels ?? guessScheme(root);
   }
   const context: BuildContext = { der, hideSecrets: options.hideSecrets ?? false, guess: options.guessEncapsulated ?? true };
-  return buildNode(context, parsed.result, 0, scheme, [], false);
+  return buildNode(context, root, 0, scheme, [], false);
 }
 
 /**
  * Which of LABEL_SCHEMES fits this DER, judged by its outline only (types and counts of the top
- * fields), or undefined. Certificate: SEQUENCE { SEQUENCE, SEQUENCE, BIT STRING };
- * DigestInfo: SEQUENCE { SEQUENCE { OID, … }, OCTET STRING }; SubjectPublicKeyInfo:
- * SEQUENCE { SEQUENCE { OID, … }, BIT STRING }; PrivateKeyInfo: SEQUENCE { INTEGER, SEQUENCE, OCTET STRING, … };
- * RSAPrivateKey: SEQUENCE of 9 or more INTEGERs; RSAPublicKey: SEQUENCE { INTEGER, INTEGER }.
+ * fields, by sniffDer of lib/formats/der.ts), or undefined; undefined too for bytes that are not
+ * exactly one DER element. Certificate: SEQUENCE { SEQUENCE, SEQUENCE { OID, … }, BIT STRING } (not a
+ * PKCS#10 request); DigestInfo: SEQUENCE { SEQUENCE { hash OID, … }, OCTET STRING }; SubjectPublicKeyInfo:
+ * SEQUENCE { SEQUENCE { OID, … }, BIT STRING }; PrivateKeyInfo: SEQUENCE { INTEGER 0 or 1, SEQUENCE { OID, … }, OCTET STRING, … };
+ * RSAPrivateKey: SEQUENCE of 9 or more INTEGERs, version 0 or 1; RSAPublicKey: SEQUENCE { INTEGER, INTEGER }.
  */
 export function guessLabelScheme(der: Uint8Array): LabelSchemeName | undefined {
-  const parsed = asn1js.fromBER(der.slice(), { parseEmbedded: false });
-  if (parsed.offset !== der.length) return undefined;
-  return guessSchemeName(parsed.result);
+  const first = parseDerPrefix(der);
+  if (!first || first.end !== der.length) return undefined;
+  return SCHEME_BY_KIND[derKindOf(first.block)];
 }
 
-const HASH_OIDS: ReadonlySet<string> = new Set([OID.md5, OID.sha1, OID.sha256, OID.sha384, OID.sha512, OID.sha224]);
+/** The scheme for each kind of DER that sniffing tells apart (lib/formats/der.ts); the others get no labels. */
+const SCHEME_BY_KIND: Readonly<Record<DerKind, LabelSchemeName | undefined>> = {
+  certificate: "Certificate",
+  spki: "SubjectPublicKeyInfo",
+  "digest-info": "DigestInfo",
+  pkcs8: "PrivateKeyInfo",
+  pkcs1: "RSAPrivateKey",
+  "rsa-public-key": "RSAPublicKey",
+  // Not guessed: a PKCS#10 request (its outline is a certificate's, its fields are not), a PFX, an
+  // encrypted key, and an EC key (pass "ECPrivateKey" to label one).
+  csr: undefined,
+  pfx: undefined,
+  "encrypted-pkcs8": undefined,
+  "ec-private-key": undefined,
+  unknown: undefined,
+};
 
 function guessScheme(block: asn1js.AsnType): LabelScheme | undefined {
-  const name = guessSchemeName(block);
+  const name = SCHEME_BY_KIND[derKindOf(block)];
   return name ? LABEL_SCHEMES[name] : undefined;
-}
-
-function guessSchemeName(block: asn1js.AsnType): LabelSchemeName | undefined {
-  const kind = (b: asn1js.AsnType | undefined): string => {
-    if (!b) return "";
-    const id = (b as asn1js.BaseBlock).idBlock;
-    return id.tagClass === 1 ? (UNIVERSAL_TAGS[id.tagNumber] ?? "?") : "tagged";
-  };
-  if (kind(block) !== "SEQUENCE") return undefined;
-  const items = (block as asn1js.Sequence).valueBlock.value;
-  const kinds = items.map(kind);
-  const startsWithOid = (b: asn1js.AsnType | undefined) => kind(b) === "SEQUENCE" && kind((b as asn1js.Sequence).valueBlock.value[0]) === "OBJECT IDENTIFIER";
-  if (kinds.length === 3 && kinds[0] === "SEQUENCE" && startsWithOid(items[1]) && kinds[2] === "BIT STRING") return "Certificate";
-  if (kinds.length === 2 && startsWithOid(items[0]) && kinds[1] === "OCTET STRING") {
-    // EncryptedPrivateKeyInfo has the same outline; a DigestInfo names a hash function.
-    const oid = ((items[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.ObjectIdentifier).getValue();
-    return HASH_OIDS.has(oid) ? "DigestInfo" : undefined;
-  }
-  if (kinds.length === 2 && startsWithOid(items[0]) && kinds[1] === "BIT STRING") return "SubjectPublicKeyInfo";
-  if (kinds.length >= 3 && kinds[0] === "INTEGER" && startsWithOid(items[1]) && kinds[2] === "OCTET STRING") return "PrivateKeyInfo";
-  if (kinds.length >= 9 && kinds.slice(0, 9).every((k) => k === "INTEGER")) return "RSAPrivateKey";
-  if (kinds.length === 2 && kinds[0] === "INTEGER" && kinds[1] === "INTEGER") return "RSAPublicKey";
-  return undefined;
 }
 
 /** Every node in the tree, depth-first, parents before children. */
@@ -589,13 +570,13 @@ function encapsulatedChildren(context: BuildContext, tag: string, content: Uint8
   }
   const innerBytes = content.subarray(skip);
   if (innerBytes.length < 2) return undefined;
-  const parsed = asn1js.fromBER(innerBytes.slice(), { parseEmbedded: false });
-  if (parsed.offset !== innerBytes.length || parsed.result.error) return undefined;
-  const id = (parsed.result as asn1js.BaseBlock).idBlock;
+  const parsed = parseDerPrefix(innerBytes);
+  if (!parsed || parsed.end !== innerBytes.length || parsed.block.error) return undefined;
+  const id = (parsed.block as asn1js.BaseBlock).idBlock;
   if (!schemeSaysDer && !(id.tagClass === 1 && id.isConstructed && (id.tagNumber === 16 || id.tagNumber === 17))) return undefined;
   try {
     const innerScheme = scheme?.encapsulates === undefined ? undefined : scheme.encapsulates;
-    return buildNode(context, parsed.result, contentStart + skip, innerScheme || undefined, [], true);
+    return buildNode(context, parsed.block, contentStart + skip, innerScheme || undefined, [], true);
   } catch (error) {
     if (error instanceof KitError) return undefined; // e.g. BER inside: show the bytes instead
     throw error;

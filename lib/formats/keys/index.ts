@@ -11,6 +11,7 @@ import * as pkijs from "pkijs";
 import { base64urlDecode, base64urlEncode } from "../../crypto/base64url.ts";
 import { concatBytes, toArrayBuffer } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
+import { parseOneDer, sniffDer } from "../der.ts";
 import { OID } from "../oids.ts";
 import { pemDecode } from "../pem.ts";
 import { i2osp, modInverse, modPow, os2ip, type RsaPrivateKey, type RsaPublicKey } from "../../crypto/rsa/index.ts";
@@ -127,35 +128,11 @@ function base64urlUIntToBigint(jwk: Record<string, unknown>, member: string): bi
 // DER helpers
 // ---------------------------------------------------------------------------------------------
 
-function parseDer(der: Uint8Array, what: string): asn1js.AsnType {
-  const parsed = asn1js.fromBER(toArrayBuffer(der));
-  if (parsed.offset === -1) {
-    throw new KitError("BAD_DER", `The ${what} is not valid DER (${parsed.result.error || "unreadable"}).`, "Check that you passed the binary DER bytes (not PEM text, not a PFX) of the right file.");
-  }
-  if (parsed.offset !== der.length) {
-    throw new KitError("BAD_DER", `The ${what} has ${der.length - parsed.offset} stray bytes after its DER structure.`, "The file is damaged or holds more than one object; export it again.");
-  }
-  return parsed.result;
-}
-
 type Fields = Record<string, any>;
 
 function matchSchema(root: asn1js.AsnType, schema: asn1js.AsnSchemaType): Fields | undefined {
   const match = asn1js.compareSchema(root, root, schema);
   return match.verified ? (match.result as Fields) : undefined;
-}
-
-/** EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING } (RFC 5958 §3). */
-function looksLikeEncryptedPkcs8(root: asn1js.AsnType): boolean {
-  return matchSchema(root, new asn1js.Sequence({ value: [pkijs.AlgorithmIdentifier.schema(), new asn1js.OctetString()] })) !== undefined;
-}
-
-function looksLikeSec1EcKey(root: asn1js.AsnType): boolean {
-  return matchSchema(root, pkijs.ECPrivateKey.schema()) !== undefined;
-}
-
-function looksLikePkcs1PrivateKey(root: asn1js.AsnType): boolean {
-  return matchSchema(root, pkijs.RSAPrivateKey.schema()) !== undefined;
 }
 
 function algorithmOf(fields: Fields): string {
@@ -245,7 +222,7 @@ function recoverPrimeFactors(n: bigint, e: bigint, d: bigint): { p: bigint; q: b
  */
 export function rsaPrivateKeyFromPkcs1(der: Uint8Array): RsaPrivateKey {
   const where = "the PKCS #1 RSAPrivateKey";
-  const root = parseDer(der, "PKCS #1 RSAPrivateKey");
+  const root = parseOneDer(der, "PKCS #1 RSAPrivateKey");
   const fields = matchSchema(
     root,
     pkijs.RSAPrivateKey.schema({
@@ -253,7 +230,7 @@ export function rsaPrivateKeyFromPkcs1(der: Uint8Array): RsaPrivateKey {
     }),
   );
   if (!fields) {
-    if (looksLikeSec1EcKey(root)) throw ecKeyError("This key");
+    if (sniffDer(der) === "ec-private-key") throw ecKeyError("This key");
     throw new KitError("NOT_PKCS1", "The DER bytes are not a PKCS #1 RSAPrivateKey.", "If the PEM label was \"PRIVATE KEY\", read it as PKCS #8 (rsaPrivateKeyFromPkcs8) instead.");
   }
   // Appendix A.1.2: version is 0 for two-prime keys and 1 when otherPrimeInfos is present.
@@ -285,7 +262,7 @@ export function rsaPrivateKeyFromPkcs1(der: Uint8Array): RsaPrivateKey {
  * @see https://www.rfc-editor.org/rfc/rfc5208#section-5
  */
 export function rsaPrivateKeyFromPkcs8(der: Uint8Array): RsaPrivateKey {
-  const root = parseDer(der, "PKCS #8 private key");
+  const root = parseOneDer(der, "PKCS #8 private key");
   const fields = matchSchema(
     root,
     pkijs.PrivateKeyInfo.schema({
@@ -293,9 +270,11 @@ export function rsaPrivateKeyFromPkcs8(der: Uint8Array): RsaPrivateKey {
     }),
   );
   if (!fields) {
-    if (looksLikeEncryptedPkcs8(root)) throw encryptedKeyError();
-    if (looksLikeSec1EcKey(root)) throw ecKeyError("This key");
-    if (looksLikePkcs1PrivateKey(root)) {
+    // Not PKCS #8: say which other key file it is, when it is one (judged by its outline, lib/formats/der.ts).
+    const kind = sniffDer(der);
+    if (kind === "encrypted-pkcs8") throw encryptedKeyError();
+    if (kind === "ec-private-key") throw ecKeyError("This key");
+    if (kind === "pkcs1") {
       throw new KitError("NOT_PKCS8", "The DER bytes are a PKCS #1 RSAPrivateKey, not a PKCS #8 PrivateKeyInfo.", "Read it with rsaPrivateKeyFromPkcs1 (PEM label \"RSA PRIVATE KEY\").");
     }
     throw new KitError("NOT_PKCS8", "The DER bytes are not a PKCS #8 private key.", "Pass the private key file itself, not the certificate or a PFX.");
@@ -404,7 +383,7 @@ export function rsaPrivateKeyToPkcs8(key: RsaPrivateKey): Uint8Array {
  */
 export function rsaPublicKeyFromPkcs1(der: Uint8Array): RsaPublicKey {
   const where = "the RSAPublicKey";
-  const root = parseDer(der, "PKCS #1 RSAPublicKey");
+  const root = parseOneDer(der, "PKCS #1 RSAPublicKey");
   const fields = matchSchema(root, pkijs.RSAPublicKey.schema({ names: { modulus: "n", publicExponent: "e" } }));
   if (!fields) throw new KitError("NOT_RSA_PUBLIC_KEY", "The DER bytes are not a PKCS #1 RSAPublicKey.", "Pass an RSA public key, such as the one in your certificate.");
   return { n: derIntegerToBigint(fields.n as asn1js.Integer, "modulus", where), e: derIntegerToBigint(fields.e as asn1js.Integer, "publicExponent", where) };
@@ -419,7 +398,7 @@ export function rsaPublicKeyFromPkcs1(der: Uint8Array): RsaPublicKey {
  * @see https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
  */
 export function rsaPublicKeyFromSpki(der: Uint8Array): RsaPublicKey {
-  const root = parseDer(der, "SubjectPublicKeyInfo");
+  const root = parseOneDer(der, "SubjectPublicKeyInfo");
   const fields = matchSchema(
     root,
     pkijs.PublicKeyInfo.schema({ names: { algorithm: { names: { algorithmIdentifier: "algorithm" } }, subjectPublicKey: "subjectPublicKey" } }),

@@ -44,6 +44,7 @@ import {
   nodeRandomBytes,
   type NodeHashName,
 } from "../../oracle.ts";
+import { parseDerPrefix, sniffDer } from "../der.ts";
 import { OID } from "../oids.ts";
 import { PKCS12_KDF_ID, type Pkcs12KdfHash, passwordToBmpString, pkcs12Kdf } from "./kdf.ts";
 import { Rc2PaddingError, rc2CbcDecrypt } from "./rc2.ts";
@@ -280,8 +281,9 @@ function rejectObviousNonPfx(bytes: Uint8Array): void {
 
 /** Parses the outer PFX, telling a certificate or a bare key apart from a damaged file. */
 function parsePfxStructure(bytes: Uint8Array): pkijs.PFX {
-  const asn1 = asn1js.fromBER(bytes.slice());
-  if (asn1.offset === -1) {
+  // Bytes after the PFX are ignored, as OpenSSL and pkijs ignore them.
+  const asn1 = parseDerPrefix(bytes);
+  if (!asn1) {
     throw new KitError(
       "NOT_PFX",
       "This file is not a complete PFX/PKCS#12: its DER encoding is cut short or damaged.",
@@ -289,18 +291,19 @@ function parsePfxStructure(bytes: Uint8Array): pkijs.PFX {
     );
   }
   try {
-    return new pkijs.PFX({ schema: asn1.result });
+    return new pkijs.PFX({ schema: asn1.block });
   } catch {
     // Not a PFX. Say what it is if it is something the participant may have mixed up with one.
-    // (pkijs annotates the parsed tree as it matches a schema, so each guess gets a fresh parse.)
-    if (parsesAs(bytes, pkijs.Certificate)) {
+    // (pkijs annotates the parsed tree as it matches a schema, so the guess gets a fresh parse.)
+    const kind = sniffDer(bytes);
+    if (kind === "certificate") {
       throw new KitError(
         "NOT_PFX",
         "This is an X.509 certificate (a DER .cer/.crt file), not a PFX: it holds no private key.",
         "Use the .pfx/.p12 export that includes the private key (Windows: 'Yes, export the private key'), or build one: openssl pkcs12 -export -in cert.pem -inkey key.pem -out cert.pfx",
       );
     }
-    if (parsesAs(bytes, pkijs.PrivateKeyInfo)) {
+    if (kind === "pkcs8") {
       throw new KitError(
         "NOT_PFX",
         "This is a bare PKCS#8 private key (DER), not a PFX: it holds no certificate.",
@@ -315,9 +318,10 @@ function parsePfxStructure(bytes: Uint8Array): pkijs.PFX {
   }
 }
 
-function parsesAs(bytes: Uint8Array, type: { fromBER(raw: BufferSource): unknown }): boolean {
+/** Whether pkijs reads these bytes as a PrivateKeyInfo (RFC 5208 §5): how a decrypted key bag shows that the password was right. */
+function isPrivateKeyInfo(bytes: Uint8Array): boolean {
   try {
-    type.fromBER(bytes.slice());
+    pkijs.PrivateKeyInfo.fromBER(bytes.slice());
     return true;
   } catch {
     return false;
@@ -457,7 +461,7 @@ export async function readPfx(pfx: Uint8Array, password: string): Promise<PfxCon
               disableSplit: true,
             }),
           );
-          if (!parsesAs(der, pkijs.PrivateKeyInfo)) throw decryptionFailed(macChecked);
+          if (!isPrivateKeyInfo(der)) throw decryptionFailed(macChecked);
           keys.push({ der, encryption, ...attributes });
           break;
         }

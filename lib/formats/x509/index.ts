@@ -42,6 +42,7 @@ import { KEY_USAGE_BIT_NAMES } from "../asn1-tree/index.ts";
 import { equalBytes, toHex } from "../../bytes.ts";
 import { KitError } from "../../errors.ts";
 import { nodeDigest } from "../../oracle.ts";
+import { parseDerPrefix, parseOneDer, sniffDer, type DerKind } from "../der.ts";
 import { OID, oidName } from "../oids.ts";
 import { pemDecode } from "../pem.ts";
 
@@ -309,15 +310,15 @@ export function parseCertificate(input: Uint8Array | string, hashes?: Partial<Ce
   const sha256 = hashes?.sha256 ?? nodeSha256;
 
   // Structure: asn1js for the raw byte slices, pkijs for the field meanings.
-  const top = asn1js.fromBER(der.slice(), { parseEmbedded: false });
+  let top: asn1js.AsnType;
   let certificate: pkijs.Certificate;
   try {
-    if (top.offset !== der.length) throw new Error("length mismatch");
-    certificate = new pkijs.Certificate({ schema: top.result });
+    top = parseOneDer(der, "certificate");
+    certificate = new pkijs.Certificate({ schema: top });
   } catch {
     throw notCertificate(der);
   }
-  const tbsBlock = (top.result as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
+  const tbsBlock = (top as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
   const tbsDer = tbsBlock.valueBeforeDecodeView.slice();
   const tbsFields = tbsBlock.valueBlock.value;
   const shift = tbsFields[0]!.idBlock.tagClass === 3 ? 1 : 0; // [0] version present?
@@ -342,16 +343,16 @@ export function parseCertificate(input: Uint8Array | string, hashes?: Partial<Ce
           keyUsage = decodeKeyUsage(value);
           break;
         case OID.extKeyUsage:
-          extKeyUsage = new pkijs.ExtKeyUsage({ schema: asn1js.fromBER(value.slice()).result }).keyPurposes.map((oid) => oidName(oid) ?? oid);
+          extKeyUsage = new pkijs.ExtKeyUsage({ schema: extensionValue(value) }).keyPurposes.map((oid) => oidName(oid) ?? oid);
           break;
         case OID.basicConstraints:
-          isCA = new pkijs.BasicConstraints({ schema: asn1js.fromBER(value.slice()).result }).cA;
+          isCA = new pkijs.BasicConstraints({ schema: extensionValue(value) }).cA;
           break;
         case OID.subjectKeyIdentifier:
-          subjectKeyIdentifier = (asn1js.fromBER(value.slice()).result as asn1js.OctetString).valueBlock.valueHexView.slice();
+          subjectKeyIdentifier = (extensionValue(value) as asn1js.OctetString).valueBlock.valueHexView.slice();
           break;
         case OID.authorityKeyIdentifier: {
-          const aki = new pkijs.AuthorityKeyIdentifier({ schema: asn1js.fromBER(value.slice()).result });
+          const aki = new pkijs.AuthorityKeyIdentifier({ schema: extensionValue(value) });
           if (aki.keyIdentifier) authorityKeyIdentifier = aki.keyIdentifier.valueBlock.valueHexView.slice();
           break;
         }
@@ -500,12 +501,12 @@ export function encodeDistinguishedName(dn: string): Uint8Array {
  * appear as their OID; ",", "+", '"', "\", "<", ">", ";" and "=" in values are backslash-escaped.
  */
 export function formatDistinguishedName(nameDer: Uint8Array): string {
-  const parsed = asn1js.fromBER(nameDer.slice(), { parseEmbedded: false });
-  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Sequence)) {
+  const name = parseDerPrefix(nameDer)?.block;
+  if (!(name instanceof asn1js.Sequence)) {
     throw new KitError("NOT_A_NAME", "These bytes are not a DER Name (RDNSequence).", "A Name is a SEQUENCE of SETs of {OID, value} (RFC 5280 §4.1.2.4).");
   }
   const rdnTexts: string[] = [];
-  for (const rdn of parsed.result.valueBlock.value) {
+  for (const rdn of name.valueBlock.value) {
     const parts: string[] = [];
     for (const atv of (rdn as asn1js.Set).valueBlock.value ?? []) {
       const [type, value] = (atv as asn1js.Sequence).valueBlock.value;
@@ -538,6 +539,15 @@ function berOf(block: { toBER(): ArrayBuffer }): ArrayBuffer {
   return block.toBER();
 }
 
+/**
+ * The DER value inside an extension's extnValue OCTET STRING (RFC 5280 §4.1), as asn1js reads it:
+ * a damaged value comes back as a block that fails to read as the expected type, and the caller
+ * then lists the extension without interpreting it.
+ */
+function extensionValue(extnValue: Uint8Array): asn1js.AsnType {
+  return asn1js.fromBER(extnValue.slice()).result;
+}
+
 /** AlgorithmIdentifier { sha256WithRSAEncryption, NULL } (RFC 8017 Appendix A.2.4: parameters NULL). */
 function sha256WithRsaAlgorithm(): pkijs.AlgorithmIdentifier {
   return new pkijs.AlgorithmIdentifier({
@@ -555,7 +565,7 @@ function namedBitString(byte: number): asn1js.BitString {
 
 /** Names of the bits set in a keyUsage extension value (RFC 5280 §4.2.1.3). */
 function decodeKeyUsage(extnValue: Uint8Array): string[] {
-  const bits = (asn1js.fromBER(extnValue.slice()).result as asn1js.BitString).valueBlock.valueHexView;
+  const bits = (extensionValue(extnValue) as asn1js.BitString).valueBlock.valueHexView;
   const names: string[] = [];
   KEY_USAGE_BIT_NAMES.forEach((name, index) => {
     const byte = bits[index >> 3] ?? 0;
@@ -625,9 +635,7 @@ interface RsaSpki {
 function parseRsaSpki(spkiDer: Uint8Array): RsaSpki {
   let info: pkijs.PublicKeyInfo;
   try {
-    const parsed = asn1js.fromBER(spkiDer.slice(), { parseEmbedded: false });
-    if (parsed.offset !== spkiDer.length) throw new Error("length");
-    info = new pkijs.PublicKeyInfo({ schema: parsed.result });
+    info = new pkijs.PublicKeyInfo({ schema: parseOneDer(spkiDer, "SubjectPublicKeyInfo") });
   } catch {
     throw new KitError(
       "BAD_PUBLIC_KEY",
@@ -650,9 +658,9 @@ function parseRsaSpki(spkiDer: Uint8Array): RsaSpki {
 
 /** RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 §A.1.1). */
 function rsaModulusBits(rsaPublicKeyDer: Uint8Array): number {
-  const parsed = asn1js.fromBER(rsaPublicKeyDer.slice(), { parseEmbedded: false });
-  const modulus = (parsed.result as asn1js.Sequence).valueBlock.value?.[0];
-  if (parsed.offset === -1 || !(modulus instanceof asn1js.Integer)) {
+  const parsed = parseDerPrefix(rsaPublicKeyDer)?.block as asn1js.Sequence | undefined;
+  const modulus = parsed?.valueBlock.value?.[0];
+  if (!(modulus instanceof asn1js.Integer)) {
     throw new KitError("BAD_PUBLIC_KEY", "The RSA public key inside the SubjectPublicKeyInfo is malformed.", "Export the key again as SPKI DER.");
   }
   return bitLength(modulus.valueBlock.valueHexView);
@@ -764,7 +772,7 @@ function looksLikeText(bytes: Uint8Array): boolean {
 
 /** KitError NOT_CERTIFICATE naming what the DER looks like, when the shape is a familiar one. */
 function notCertificate(der: Uint8Array): KitError {
-  const what = guessDerKind(der);
+  const what = WHAT_THE_DER_IS[sniffDer(der)];
   const message = what
     ? `These bytes are ${what}, not an X.509 certificate.`
     : der.length === 0
@@ -776,30 +784,12 @@ function notCertificate(der: Uint8Array): KitError {
   return new KitError("NOT_CERTIFICATE", message, hint);
 }
 
-function guessDerKind(der: Uint8Array): string | undefined {
-  const parsed = asn1js.fromBER(der.slice(), { parseEmbedded: false });
-  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Sequence)) return undefined;
-  const items = parsed.result.valueBlock.value;
-  const [a, b, c] = items;
-  const smallInt = (x: unknown): number | undefined =>
-    x instanceof asn1js.Integer && x.valueBlock.valueHexView.length <= 2 ? x.valueBlock.valueDec : undefined;
-  // PFX ::= SEQUENCE { version INTEGER {v3(3)}, authSafe ContentInfo, macData MacData OPTIONAL } (RFC 7292 §4)
-  if (smallInt(a) === 3 && b instanceof asn1js.Sequence) return "a PKCS#12 / PFX file (certificate and private key in one password-protected bundle)";
-  // PrivateKeyInfo ::= SEQUENCE { version 0, privateKeyAlgorithm AlgorithmIdentifier, privateKey OCTET STRING, … } (RFC 5208 §5)
-  if ((smallInt(a) === 0 || smallInt(a) === 1) && b instanceof asn1js.Sequence && c instanceof asn1js.OctetString) return "a PKCS#8 private key";
-  // RSAPrivateKey ::= SEQUENCE { version 0, modulus, publicExponent, privateExponent, … } (RFC 8017 §A.1.2)
-  if (smallInt(a) === 0 && items.length >= 9 && items.slice(0, 9).every((x) => x instanceof asn1js.Integer)) return "a PKCS#1 RSA private key";
-  // EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm AlgorithmIdentifier, encryptedData OCTET STRING } (RFC 5208 §6)
-  if (items.length === 2 && a instanceof asn1js.Sequence && b instanceof asn1js.OctetString) return "an encrypted PKCS#8 private key";
-  // SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } (RFC 5280 §4.1)
-  if (items.length === 2 && a instanceof asn1js.Sequence && b instanceof asn1js.BitString) return "a bare public key (SubjectPublicKeyInfo)";
-  // CertificationRequest ::= SEQUENCE { certificationRequestInfo SEQUENCE { version 0, subject, subjectPKInfo, [0] attributes }, … } (RFC 2986 §4)
-  if (items.length === 3 && a instanceof asn1js.Sequence && c instanceof asn1js.BitString) {
-    const first = a.valueBlock.value[0];
-    if (smallInt(first) === 0 && a.valueBlock.value[2] instanceof asn1js.Sequence && a.valueBlock.value[1] instanceof asn1js.Sequence) {
-      const third = a.valueBlock.value[2].valueBlock.value[1];
-      if (third instanceof asn1js.BitString) return "a certificate signing request (PKCS#10)";
-    }
-  }
-  return undefined;
-}
+/** How a NOT_CERTIFICATE message names the DER a participant passed instead (sniffDer, lib/formats/der.ts). */
+const WHAT_THE_DER_IS: Readonly<Partial<Record<DerKind, string>>> = {
+  pfx: "a PKCS#12 / PFX file (certificate and private key in one password-protected bundle)",
+  pkcs8: "a PKCS#8 private key",
+  pkcs1: "a PKCS#1 RSA private key",
+  "encrypted-pkcs8": "an encrypted PKCS#8 private key",
+  spki: "a bare public key (SubjectPublicKeyInfo)",
+  csr: "a certificate signing request (PKCS#10)",
+};
