@@ -57,7 +57,7 @@ export function parseOneDer(bytes: Uint8Array, what: string, options: ParseOneDe
 /**
  * The first DER element of `bytes` and the offset just past it, ignoring whatever follows; undefined
  * when no element parses at the start. For values taken out of structures that were already checked,
- * and for the readers that accept trailing bytes as OpenSSL does (a PFX).
+ * and for readers that accept trailing bytes (readPfx, as pkijs's PFX.fromBER does).
  */
 export function parseDerPrefix(bytes: Uint8Array): { block: asn1js.AsnType; end: number } | undefined {
   const parsed = asn1js.fromBER(bytes, { parseEmbedded: false });
