@@ -58,6 +58,7 @@ export function parseOneDer(bytes: Uint8Array, what: string, options: ParseOneDe
  * The first DER element of `bytes` and the offset just past it, ignoring whatever follows; undefined
  * when no element parses at the start. For values taken out of structures that were already checked,
  * and for readers that accept trailing bytes (readPfx, as pkijs's PFX.fromBER does).
+ * @see https://www.itu.int/rec/T-REC-X.690 (X.690 §8.1)
  */
 export function parseDerPrefix(bytes: Uint8Array): { block: asn1js.AsnType; end: number } | undefined {
   const parsed = asn1js.fromBER(bytes, { parseEmbedded: false });
@@ -106,7 +107,7 @@ export function sniffDer(bytes: Uint8Array): DerKind {
 /** The hash algorithms a DigestInfo names (RFC 8017 §9.2 note 1, plus SHA-224). */
 const HASH_ALGORITHMS: ReadonlySet<string> = new Set([OID.md5, OID.sha1, OID.sha256, OID.sha384, OID.sha512, OID.sha224]);
 
-/** sniffDer for an element already parsed (by parseOneDer or parseDerPrefix). */
+/** sniffDer for an element already parsed (by parseOneDer or parseDerPrefix); the rules and their RFC sections are inline. */
 export function derKindOf(block: asn1js.AsnType): DerKind {
   if (!(block instanceof asn1js.Sequence)) return "unknown";
   const fields = block.valueBlock.value;

@@ -88,6 +88,7 @@ export function derTree(der: Uint8Array, labels?: LabelScheme | LabelSchemeName,
  * PKCS#10 request); DigestInfo: SEQUENCE { SEQUENCE { hash OID, … }, OCTET STRING }; SubjectPublicKeyInfo:
  * SEQUENCE { SEQUENCE { OID, … }, BIT STRING }; PrivateKeyInfo: SEQUENCE { INTEGER 0 or 1, SEQUENCE { OID, … }, OCTET STRING, … };
  * RSAPrivateKey: SEQUENCE of 9 or more INTEGERs, version 0 or 1; RSAPublicKey: SEQUENCE { INTEGER, INTEGER }.
+ * @see https://www.rfc-editor.org/rfc/rfc5280#section-4.1, RFC 8017 §9.2 and Appendix A.1, RFC 5208 §5
  */
 export function guessLabelScheme(der: Uint8Array): LabelSchemeName | undefined {
   const first = parseDerPrefix(der);

@@ -54,6 +54,8 @@ export interface LegacyPbe {
   /** des-ede3-cbc, or RC2 with this many effective key bits (RFC 2268 §2). */
   cipher: { kind: "3des" } | { kind: "rc2"; effectiveBits: number };
 }
+
+/** The Appendix C algorithms the kit decrypts, by OID (RC4 is recognised but not implemented: see KNOWN_UNSUPPORTED). */
 export const LEGACY_PBE: Record<string, LegacyPbe> = {
   [OID.pbeWithSHAAnd3KeyTripleDesCbc]: { name: "pbeWithSHAAnd3-KeyTripleDES-CBC", keyLength: 24, cipher: { kind: "3des" } },
   [OID.pbeWithSHAAnd2KeyTripleDesCbc]: { name: "pbeWithSHAAnd2-KeyTripleDES-CBC", keyLength: 16, cipher: { kind: "3des" } },

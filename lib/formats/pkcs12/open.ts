@@ -18,6 +18,7 @@ import { unsupported } from "./algorithms.ts";
  * The outer PFX structure of a file that should be one: version 3, in password integrity mode.
  * @throws KitError NOT_PFX naming what the file is instead, or PFX_UNSUPPORTED for another version
  *   or the public-key integrity mode.
+ * @see https://www.rfc-editor.org/rfc/rfc7292#section-4
  */
 export function openPfx(bytes: Uint8Array): pkijs.PFX {
   rejectObviousNonPfx(bytes);
