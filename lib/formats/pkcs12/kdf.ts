@@ -7,11 +7,11 @@
  * algorithms (Appendix C; ID 1 = key, ID 2 = IV). Modern files encrypt with PBES2/PBKDF2
  * (RFC 8018) instead, which does NOT use this function.
  *
- * Hashing uses node:crypto here. No printing and no I/O.
+ * Hashing uses node:crypto, through lib/oracle.ts. No printing and no I/O.
  */
 
-import { createHash } from "node:crypto";
 import { concatBytes } from "../../bytes.ts";
+import { nodeDigestRepeated, type NodeHashName } from "../../oracle.ts";
 
 /** RFC 7292 Appendix B.3: which kind of material the caller wants. The ID becomes the diversifier D. */
 export const PKCS12_KDF_ID = {
@@ -29,7 +29,7 @@ export type Pkcs12KdfId = (typeof PKCS12_KDF_ID)[keyof typeof PKCS12_KDF_ID];
 export type Pkcs12KdfHash = "SHA-1" | "SHA-256" | "SHA-384" | "SHA-512";
 
 /** u = output length and v = block length of each hash, in bytes (RFC 7292 Appendix B.2, first paragraph). */
-const HASH_SIZES: Record<Pkcs12KdfHash, { node: string; u: number; v: number }> = {
+const HASH_SIZES: Record<Pkcs12KdfHash, { node: NodeHashName; u: number; v: number }> = {
   "SHA-1": { node: "sha1", u: 20, v: 64 },
   "SHA-256": { node: "sha256", u: 32, v: 64 },
   "SHA-384": { node: "sha384", u: 48, v: 128 },
@@ -96,8 +96,7 @@ export function pkcs12Kdf(input: Pkcs12KdfInput): Uint8Array {
 
   for (let i = 1; i <= c; i++) {
     // Step 6a: A_i = H^r(D || I), the hash applied r times.
-    let Ai: Uint8Array = concatBytes(D, I);
-    for (let r = 0; r < iterations; r++) Ai = createHash(node).update(Ai).digest();
+    const Ai = nodeDigestRepeated(node, concatBytes(D, I), iterations);
     A.push(Ai);
     if (i === c) break; // step 6c only feeds the next round
 
