@@ -32,7 +32,7 @@
  * exp), x5c when a thumbprint is also present.
  *
  * Tolerated because Microsoft's own clients send them in production (evidence: what a Microsoft
- * client sends and Entra accepts; the kit's research notes cite each library's source):
+ * client sends and Entra accepts; lib/entra/evidence/clients-observed.md cites each library's source):
  * - x5t / x5t#S256 in base64url WITH `=` padding (MSAL Python), or in standard base64 with `+ / =`
  *   (msal4j 2019-2025, MSAL Go): the thumbprint is read in any of the three base64 forms;
  * - x5c as one string instead of an array (MSAL.NET WithSendX5C), and x5c entries holding line

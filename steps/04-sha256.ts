@@ -47,9 +47,9 @@ function render(r: HashResult, ui: Ui, ctx: Context): string[] {
   // Colour the last block: message bytes, the 0x80 byte, the zero bytes, the 64-bit length.
   const ranges = [
     { start: 0, end: Math.max(0, p.messageBytes - lastStart), role: "plain" as const, label: "message" },
-    { start: p.messageBytes - lastStart, end: p.messageBytes - lastStart + 1, role: "a" as const, label: "0x80: the '1' bit" },
+    { start: p.messageBytes - lastStart, end: p.messageBytes - lastStart + 1, role: "gold" as const, label: "0x80: the '1' bit" },
     { start: p.messageBytes - lastStart + 1, end: 56, role: "dim" as const, label: `${p.zeroBytes} zero bytes` },
-    { start: 56, end: 64, role: "b" as const, label: `ℓ = ${p.messageBits} bits` },
+    { start: 56, end: 64, role: "blue" as const, label: `ℓ = ${p.messageBits} bits` },
   ].filter((x) => x.end > x.start && x.start >= 0);
   const lines = [
     ...ui.title(4, "SHA-256 of the signing input"),
@@ -74,7 +74,7 @@ function render(r: HashResult, ui: Ui, ctx: Context): string[] {
     lines.push(ui.paint("dim", "   t  W_t      K_t      a        b        c        d        e        f        g        h"));
     for (const x of r.rounds) {
       const v = x.vars;
-      lines.push(`  ${String(x.t).padStart(2)}  ${words([x.W, x.K])} ${ui.paint("a", words([v.a]))} ${words([v.b, v.c, v.d])} ${ui.paint("b", words([v.e]))} ${words([v.f, v.g, v.h])}`);
+      lines.push(`  ${String(x.t).padStart(2)}  ${words([x.W, x.K])} ${ui.paint("gold", words([v.a]))} ${words([v.b, v.c, v.d])} ${ui.paint("blue", words([v.e]))} ${words([v.f, v.g, v.h])}`);
     }
   } else lines.push(ui.paint("dim", `  (${ctx.stepCommand(4, "--verbose")} shows the 64 rounds of the first block)`));
   const hex = toHex(r.digest);

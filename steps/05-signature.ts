@@ -89,11 +89,11 @@ function renderRs256(r: Extract<SignatureResult, { alg: "RS256" }>, ui: Ui): str
   const t = e.digestInfo.length;
   const psEnd = 2 + e.ps.length;
   const ranges: HexRange[] = [
-    { start: 0, end: 2, role: "a", label: "00 01" },
+    { start: 0, end: 2, role: "gold", label: "00 01" },
     { start: 2, end: psEnd, role: "dim", label: `PS: ${e.ps.length} × ff` },
-    { start: psEnd, end: psEnd + 1, role: "a", label: "00" },
-    { start: psEnd + 1, end: psEnd + 1 + t - e.H.length, role: "b", label: "DigestInfo prefix" },
-    { start: psEnd + 1 + t - e.H.length, end: e.em.length, role: "c", label: "SHA-256 hash" },
+    { start: psEnd, end: psEnd + 1, role: "gold", label: "00" },
+    { start: psEnd + 1, end: psEnd + 1 + t - e.H.length, role: "blue", label: "DigestInfo prefix" },
+    { start: psEnd + 1 + t - e.H.length, end: e.em.length, role: "green", label: "SHA-256 hash" },
   ];
   return [
     ...ui.prose(
@@ -103,10 +103,10 @@ function renderRs256(r: Extract<SignatureResult, { alg: "RS256" }>, ui: Ui): str
       "the same key and input always give the same signature.",
     ),
     ...ui.section("H = SHA-256(signing input) (RFC 8017 §9.2 step 1)"),
-    `  ${ui.paint("c", toHex(e.H))}`,
+    `  ${ui.paint("green", toHex(e.H))}`,
     ...ui.section(`T = DigestInfo (§9.2 step 2), ${t} bytes of DER`),
     ...asn1Lines(r.digestInfoTree, ui),
-    ...ui.hexdump(e.digestInfo, [{ start: 0, end: t - e.H.length, role: "b" }, { start: t - e.H.length, end: t, role: "c" }]),
+    ...ui.hexdump(e.digestInfo, [{ start: 0, end: t - e.H.length, role: "blue" }, { start: t - e.H.length, end: t, role: "green" }]),
     ...ui.section(`EM = 00 01 ‖ PS ‖ 00 ‖ T (§9.2 step 5), k = ${r.k} bytes`),
     ...ui.hexdump(e.em, ranges, { head: 2, tail: 4 }),
     ...crtLines(r.steps, ui, r.k),
@@ -124,20 +124,20 @@ function renderPs256(r: Extract<SignatureResult, { alg: "PS256" }>, ui: Ui): str
     ),
     ...ui.section("EMSA-PSS-ENCODE (RFC 8017 §9.1.1)"),
     ...ui.fields([
-      ["mHash = SHA-256(M)", ui.paint("c", toHex(e.mHash)) + ui.paint("dim", "  §9.1.1 step 2")],
-      ["salt (32 bytes)", ui.paint("a", toHex(e.salt)) + ui.paint("dim", "  §9.1.1 step 4")],
+      ["mHash = SHA-256(M)", ui.paint("green", toHex(e.mHash)) + ui.paint("dim", "  §9.1.1 step 2")],
+      ["salt (32 bytes)", ui.paint("gold", toHex(e.salt)) + ui.paint("dim", "  §9.1.1 step 4")],
     ]),
     ...ui.section("M′ = 00×8 ‖ mHash ‖ salt (step 5)"),
-    ...ui.hexdump(e.mPrime, [{ start: 0, end: 8, role: "dim", label: "8 zero bytes" }, { start: 8, end: 40, role: "c", label: "mHash" }, { start: 40, end: 72, role: "a", label: "salt" }]),
-    ...ui.fields([["H = SHA-256(M′)", ui.paint("b", toHex(e.H)) + ui.paint("dim", "  §9.1.1 step 6")]]),
+    ...ui.hexdump(e.mPrime, [{ start: 0, end: 8, role: "dim", label: "8 zero bytes" }, { start: 8, end: 40, role: "green", label: "mHash" }, { start: 40, end: 72, role: "gold", label: "salt" }]),
+    ...ui.fields([["H = SHA-256(M′)", ui.paint("blue", toHex(e.H)) + ui.paint("dim", "  §9.1.1 step 6")]]),
     ...ui.section(`DB = PS ‖ 01 ‖ salt (steps 7–8), ${dbLen} bytes`),
-    ...ui.hexdump(e.db, [{ start: 0, end: e.ps.length, role: "dim", label: `PS: ${e.ps.length} zero bytes` }, { start: e.ps.length, end: e.ps.length + 1, role: "em", label: "01" }, { start: e.ps.length + 1, end: dbLen, role: "a", label: "salt" }], { head: 1, tail: 3 }),
+    ...ui.hexdump(e.db, [{ start: 0, end: e.ps.length, role: "dim", label: `PS: ${e.ps.length} zero bytes` }, { start: e.ps.length, end: e.ps.length + 1, role: "em", label: "01" }, { start: e.ps.length + 1, end: dbLen, role: "gold", label: "salt" }], { head: 1, tail: 3 }),
     ...ui.section(`dbMask = MGF1-SHA-256(H, ${dbLen}) (step 9): SHA-256(H ‖ counter) for counter = 0, 1, …`),
     ...ui.hexdump(e.dbMask, [], { head: 2, tail: 1 }),
     ...ui.section("maskedDB = DB ⊕ dbMask, leftmost bit cleared (steps 10–11)"),
     ...ui.hexdump(e.maskedDb, [], { head: 2, tail: 1 }),
     ...ui.section(`EM = maskedDB ‖ H ‖ bc (step 12), ${e.em.length} bytes`),
-    ...ui.hexdump(e.em, [{ start: 0, end: dbLen, role: "plain", label: "maskedDB" }, { start: dbLen, end: dbLen + 32, role: "b", label: "H" }, { start: dbLen + 32, end: dbLen + 33, role: "a", label: "bc" }], { head: 2, tail: 3 }),
+    ...ui.hexdump(e.em, [{ start: 0, end: dbLen, role: "plain", label: "maskedDB" }, { start: dbLen, end: dbLen + 32, role: "blue", label: "H" }, { start: dbLen + 32, end: dbLen + 33, role: "gold", label: "bc" }], { head: 2, tail: 3 }),
     ...crtLines(r.steps, ui, r.k),
   ];
 }

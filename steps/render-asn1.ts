@@ -21,7 +21,7 @@ export function asn1Lines(root: Asn1Node, ui: Ui): string[] {
     const name = (indent + (node.label ?? "")).padEnd(width);
     const size = `${node.tag} (${node.length})`;
     const value = node.value ? "  " + shorten(node.value) : "";
-    lines.push(`  ${ui.paint("dim", node.offset.toString().padStart(6))}  ${ui.paint("em", name)}${size}${ui.paint("c", value)}`);
+    lines.push(`  ${ui.paint("dim", node.offset.toString().padStart(6))}  ${ui.paint("em", name)}${size}${ui.paint("green", value)}`);
     for (const child of node.children) walk(child, depth + 1);
   };
   walk(root, 0);

@@ -6,7 +6,7 @@
  */
 import { Chalk, supportsColor, type ChalkInstance } from "chalk";
 
-export type Role = "header" | "payload" | "signature" | "dot" | "ok" | "bad" | "warn" | "dim" | "em" | "code" | "plain" | "a" | "b" | "c";
+export type Role = "header" | "payload" | "signature" | "dot" | "ok" | "bad" | "warn" | "dim" | "em" | "code" | "plain" | "gold" | "blue" | "green"; // gold, blue, green: highlights that tell parts of a byte string apart (step 5)
 
 export interface HexRange {
   start: number;
@@ -37,9 +37,9 @@ export class Ui {
       case "dim": return c.dim(text);
       case "em": return c.bold(text);
       case "code": return c.cyan(text);
-      case "a": return c.hex("#e5c07b")(text);
-      case "b": return c.hex("#61afef")(text);
-      case "c": return c.hex("#98c379")(text);
+      case "gold": return c.hex("#e5c07b")(text);
+      case "blue": return c.hex("#61afef")(text);
+      case "green": return c.hex("#98c379")(text);
       case "plain": return text;
     }
   }

@@ -8,8 +8,9 @@
  * `source` names the public place the wording was seen (a pasted Entra response in a named
  * repository, or Microsoft's docs). "inferred" means no public source was found for that text or
  * that use: the mock's best guess, labelled as such. `evidence` grades each entry (confirmed, client,
- * inferred). "entra-errors.md" in a source names the kit's research notes, which quote the pasted
- * responses with their threads (CC doc = MicrosoftDocs/entra-docs certificate-credentials.md,
+ * inferred). "entra-errors.md" in a source names lib/entra/evidence/entra-errors.md, the kit's research
+ * notes that quote the pasted responses with their threads (what Microsoft's clients send is in
+ * lib/entra/evidence/clients-observed.md) (CC doc = MicrosoftDocs/entra-docs certificate-credentials.md,
  * ErrRef = MicrosoftDocs/entra-docs reference-error-codes.md).
  *
  * Templates use {name} placeholders filled by `renderTemplate`; the body adds "AADSTSnnn: " in front
@@ -539,7 +540,7 @@ const entries = [
     status: 400,
     error: "invalid_request",
     template: "Invalid JWT header type specified, must be 'JWT' or 'http://openid.net/specs/jwt/1.0'.",
-    source: "XenitAB (2021, pasted; see the kit's research notes); a missing typ works (panva/openid-client issue #667)",
+    source: "XenitAB (2021, pasted; lib/entra/evidence/clients-observed.md); a missing typ works (panva/openid-client issue #667)",
     evidence: "confirmed",
     sentByMock: false,
     meaning: "The header's typ is neither JWT nor the old OpenID URI. (The mock does not check typ.)",

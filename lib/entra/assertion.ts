@@ -2,7 +2,8 @@
  * The Entra client assertion: a JWT the application signs with its certificate's private key and
  * sends as `client_assertion` (RFC 7521 §4.2, RFC 7523 §2.2) to the token endpoint.
  * What Entra expects of the header and claims is in Microsoft's "certificate credentials" page; the
- * facts this file relies on are summarised in DESIGN.md.
+ * facts this file relies on: aud = the token endpoint URL, iss = sub = the client ID, a unique jti, nbf/exp in
+ * seconds, 5-10 minutes of lifetime (MSAL uses 600 s).
  */
 import { base64Encode, base64urlEncode } from "../crypto/base64url.ts";
 import { toHex } from "../bytes.ts";

@@ -89,7 +89,9 @@ $body = @{
 $response = Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Body $body
 $token = $response.access_token   # step 8's snippet sends it as the Bearer token
 $response
-# PowerShell 7 on macOS/Linux: add -SkipCertificateCheck instead (only for this local mock)
+# PowerShell 7 on Linux: trust it in the same store with
+#   $s = [Security.Cryptography.X509Certificates.X509Store]::new('Root','CurrentUser'); $s.Open('ReadWrite'); $s.Add([Security.Cryptography.X509Certificates.X509Certificate2]::new('${info.caPathAbsolute}')); $s.Close()
+# PowerShell 7 on macOS: add -SkipCertificateCheck instead (only for this local mock)
 `;
   return { msalNode, identity, curl, powershell };
 }

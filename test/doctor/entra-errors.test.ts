@@ -1,7 +1,7 @@
 /**
  * Pasted Entra errors: the JSON body or loose text, explained from the mock's catalog, with the ids
  * to quote to support, the likely causes ranked, and the lab scenarios. The texts are the real ones
- * collected in shared/research/entra-errors.md (the ids and thumbprints in them are made up).
+ * collected in the kit's research notes (and test/fixtures/error-corpus/ for real pastes; the ids and thumbprints here are made up).
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { CATALOG, type CatalogId } from "../../lib/entra/aadsts-catalog.ts";

@@ -1,6 +1,6 @@
 /**
  * Steps 10 to 12 of the assertion: the registered certificate's dates (700027), key type (5002730) and
- * key size (700027).
+ * key size (50032, after 70002).
  */
 import { add, type AssertionState } from "./check-state.ts";
 import { relativeText } from "./times.ts";

@@ -4,7 +4,7 @@
  * (7000216) → client_assertion_type (900144, 90011).
  */
 import { CLIENT_ASSERTION_TYPE } from "../protocol.ts";
-import { add, short, type CheckState, type Found1 } from "./check-state.ts";
+import { add, short, type CheckState, type FoundCause } from "./check-state.ts";
 
 const JWT_BEARER = CLIENT_ASSERTION_TYPE;
 
@@ -57,7 +57,7 @@ export function checkForm(s: CheckState): void {
   const literalAt = Object.keys(form).find((name) => /^client_assertion@./.test(name));
   // A name with a line break or space in it (--data-binary @file keeps the file's line breaks).
   const spaced = Object.keys(form).find((name) => name !== "client_assertion" && name.trim() === "client_assertion");
-  const misplaced: Found1[] = [];
+  const misplaced: FoundCause[] = [];
   if (!hasAssertion && input.found.field === "scope")
     misplaced.push({ id: "jwt-as-scope", detail: "The form's scope holds a JWT and there is no client_assertion: Entra sees a request without credentials.", evidence: [["scope", short(form.scope ?? "", 60)], ["client_assertion", "(absent)"]] });
   else if (!hasAssertion && literalAt)

@@ -4,7 +4,7 @@
  */
 import { base64urlEncode } from "../../crypto/base64url.ts";
 import { parseCertificate, windowsThumbprint } from "../../formats/x509/index.ts";
-import { add, GUID, short, shortText, type AssertionState, type Found1 } from "./check-state.ts";
+import { add, GUID, short, shortText, type AssertionState, type FoundCause } from "./check-state.ts";
 import { entraCanDecode, equal, identifiesCertificate, readThumbprint, sha, type CertFacts, type ThumbprintReading } from "./thumbprints.ts";
 import { tolerantBase64 } from "./tolerant-jwt.ts";
 import type { CheckStatus, ThumbprintRow } from "./types.ts";
@@ -21,7 +21,7 @@ export function checkKey(s: AssertionState): void {
 function keyChecks(s: AssertionState, header: Record<string, unknown>): ThumbprintReading | undefined {
   const { input, run } = s;
   const cert = input.cert;
-  const found: Found1[] = [];
+  const found: FoundCause[] = [];
   const x5tS256 = header["x5t#S256"];
   const x5t = header.x5t;
   const kid = header.kid;
@@ -102,7 +102,7 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
   );
 
   // 9. Registered: the thumbprint (or x5c) is the certificate's.
-  const reg: Found1[] = [];
+  const reg: FoundCause[] = [];
   let status: CheckStatus = "skip";
   let saw = cert ? "" : "no certificate given (--cert FILE)";
   if (usedName && !usedReading?.strictOk) {

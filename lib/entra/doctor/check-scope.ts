@@ -3,7 +3,7 @@
  * The form's own check (check-form.ts) only asks that there is a scope.
  */
 import type { CatalogId } from "../aadsts-catalog.ts";
-import { add, GUID, short, type CheckState, type Found1 } from "./check-state.ts";
+import { add, GUID, short, type CheckState, type FoundCause } from "./check-state.ts";
 import type { CheckStatus } from "./types.ts";
 
 /** Checks that the v2 form's scope names one resource with /.default. */
@@ -15,7 +15,7 @@ export function checkScope(s: CheckState): void {
   const resource = scopes.length === 1 && !notDefault ? scopes[0]!.slice(0, -"/.default".length) : undefined;
   let status: CheckStatus = "pass";
   let catalogId: CatalogId | undefined;
-  const found: Found1[] = [];
+  const found: FoundCause[] = [];
   if (input.found.field === "scope") {
     status = "fail";
     catalogId = "1002012";

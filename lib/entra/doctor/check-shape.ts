@@ -1,5 +1,5 @@
 /** Steps 1 and 2 of the assertion: a well-formed JWT (50027), and an alg Entra verifies (5002738). */
-import { add, short, type AssertionState, type Found1 } from "./check-state.ts";
+import { add, short, type AssertionState, type FoundCause } from "./check-state.ts";
 import { JWS_ALGS } from "./signature-forensics.ts";
 
 /** Checks the JWT's three parts, their base64url and JSON, then its alg. */
@@ -7,7 +7,7 @@ export function checkShape(s: AssertionState): void {
   const { assertion, jws, header } = s;
   // 1. Shape (RFC 7515 §7.1: three base64url parts; §5.2 steps 2–4: UTF-8 JSON objects).
   {
-    const found: Found1[] = [];
+    const found: FoundCause[] = [];
     const problems: string[] = [];
     const parts = jws.parts;
     const algNone = typeof header?.alg === "string" && header.alg.toLowerCase() === "none";

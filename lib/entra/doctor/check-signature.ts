@@ -1,5 +1,5 @@
 /** Step 13 of the assertion, the last: the signature verifies with the certificate's key (700027). */
-import { add, type AssertionState, type Found1 } from "./check-state.ts";
+import { add, type AssertionState, type FoundCause } from "./check-state.ts";
 import { JWS_ALGS, signatureForensics, type SignatureForensics } from "./signature-forensics.ts";
 import type { ThumbprintReading } from "./thumbprints.ts";
 
@@ -29,7 +29,7 @@ export function checkSignature(s: AssertionState): void {
 }
 
 /** The causes a signature that does not verify points to. */
-function signatureCauses(alg: string, f: SignatureForensics, thumbprint: ThumbprintReading | undefined): Found1[] {
+function signatureCauses(alg: string, f: SignatureForensics, thumbprint: ThumbprintReading | undefined): FoundCause[] {
   const v = f.verdict;
   const spec = JWS_ALGS[alg]!;
   const evidence = f.evidence;

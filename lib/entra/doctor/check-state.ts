@@ -36,7 +36,8 @@ export interface CheckRun {
  * A cause a check found; `severity` overrides the cause's default (a kid that cannot match is an
  * error); `outcome` says what Entra does with a warning when that is not "accepts it today".
  */
-export type Found1 = { id: CauseId; detail: string; evidence?: [string, string][]; severity?: CauseSeverity; outcome?: string };
+/** A cause a check found, before it becomes a Cause (add() fills in its title, fix and code). */
+export type FoundCause = { id: CauseId; detail: string; evidence?: [string, string][]; severity?: CauseSeverity; outcome?: string };
 
 /** The state every check gets. */
 export interface CheckState {
@@ -97,7 +98,7 @@ export function readAssertion(s: CheckState): AssertionState {
 }
 
 /** Adds a check and the causes it found; a failing check's code goes on its error causes. */
-export function add(s: CheckState, check: Omit<Check, "aadsts" | "catalogId">, catalogId: CatalogId | undefined, found: Found1[] = []): void {
+export function add(s: CheckState, check: Omit<Check, "aadsts" | "catalogId">, catalogId: CatalogId | undefined, found: FoundCause[] = []): void {
   const full: Check = { ...check };
   if (check.status === "fail" && catalogId) {
     full.catalogId = catalogId;

@@ -2,7 +2,7 @@
  * Step 7 of the assertion: nbf ≤ now < exp (700024), with the lifetime and jti advice Entra does not
  * enforce shown after it as warnings.
  */
-import { add, short, type AssertionState, type Found1 } from "./check-state.ts";
+import { add, short, type AssertionState, type FoundCause } from "./check-state.ts";
 import { ADVISED_MAX_LIFETIME_SECONDS, CLOCK_SKEW_SECONDS, durationText, localSummary, numericDate, readTime } from "./times.ts";
 
 /** Checks the assertion's times, and reads them for the report (run.times). */
@@ -43,7 +43,7 @@ function timeChecks(s: AssertionState, payload: Record<string, unknown>): void {
   const from = nbf ?? 0;
   const until = exp ?? 0;
   const inRange = nowS >= from - CLOCK_SKEW_SECONDS && nowS < until + CLOCK_SKEW_SECONDS;
-  const found: Found1[] = [];
+  const found: FoundCause[] = [];
   if (nbf !== undefined && nbf > 1e11) found.push({ id: "nbf-milliseconds", detail: `nbf is ${nbf}: as seconds that is ${nbfT!.utc}; as milliseconds it would be ${nbfT!.asMilliseconds}.`, evidence: timeRows() });
   else if (nowS < from - CLOCK_SKEW_SECONDS) found.push({ id: "not-yet-valid", detail: `nbf is ${durationText(from - nowS)} in the future, more than the ${CLOCK_SKEW_SECONDS / 60} minutes of clock skew the mock allows (Entra does not publish its value): the signing machine's clock runs ahead, or nbf was set later on purpose.`, evidence: timeRows() });
   if (exp === undefined) found.push({ id: "exp-missing", detail: "There is no exp; Entra reads it as 1970-01-01, so the assertion is expired.", evidence: timeRows() });
