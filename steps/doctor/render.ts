@@ -4,6 +4,7 @@
  * thumbprints side by side, the times, and the decoded header and payload. Colours as everywhere in
  * the kit (steps/ui.ts): header red, payload magenta, signature cyan, pass green, fail red, warn yellow.
  */
+import { labScenarioFor } from "../lab/names.ts";
 import type { ThumbprintConversion } from "../../lib/entra/thumbprint-forms.ts";
 import { CATALOG } from "../../lib/entra/aadsts-catalog.ts";
 import type { Cause, Check, Diagnosis, ThumbprintRow } from "../../lib/entra/doctor/index.ts";
@@ -78,7 +79,7 @@ function causeBlock(c: Cause, n: number, of: number, ui: Ui): string[] {
   const rows: [string, string][] = [["fix", wrapText(c.fix, 86).join("\n")]];
   if (c.aadsts) rows.push(["Entra", `AADSTS${c.aadsts}${c.catalogId && c.catalogId !== String(c.aadsts) ? ui.paint("dim", ` (${c.catalogId})`) : ""}`]);
   else if (c.severity === "warning") rows.push(["Entra", c.outcome ? wrapText(c.outcome, 86).join("\n") : ui.paint("dim", "accepts it today")]);
-  if (c.labScenario) rows.push(["reproduce", ui.paint("code", `npm run lab -- ${c.labScenario}`)]);
+  if (labScenarioFor(c.id)) rows.push(["reproduce", ui.paint("code", `npm run lab -- ${labScenarioFor(c.id)}`)]);
   lines.push(...ui.fields(rows, 4));
   return lines;
 }
@@ -190,11 +191,11 @@ function renderError(d: Diagnosis, ui: Ui): string[] {
         lines.push(...wrapText(c.detail, 96).map((l) => `     ${l}`));
         if (c.evidence.length) lines.push(...ui.fields(c.evidence, 6));
         const rows: [string, string][] = [["fix", wrapText(c.fix, 84).join("\n")]];
-        if (c.labScenario) rows.push(["reproduce", ui.paint("code", `npm run lab -- ${c.labScenario}`)]);
+        if (labScenarioFor(c.id)) rows.push(["reproduce", ui.paint("code", `npm run lab -- ${labScenarioFor(c.id)}`)]);
         lines.push(...ui.fields(rows, 5));
       } else {
         if (i > 0 && d.causes[i - 1]!.evidence.length) lines.push("");
-        lines.push(`  ${ui.paint("dim", `${i + 1}.`)} ${c.title}  ${ui.paint("dim", `[${c.id}]${c.labScenario ? `  npm run lab -- ${c.labScenario}` : ""}`)}`);
+        lines.push(`  ${ui.paint("dim", `${i + 1}.`)} ${c.title}  ${ui.paint("dim", `[${c.id}]${labScenarioFor(c.id) ? `  npm run lab -- ${labScenarioFor(c.id)}` : ""}`)}`);
       }
     });
   }

@@ -2,6 +2,7 @@
  * The lab's one door to the doctor (lib/entra/doctor): what it is shown (the request as a user would
  * paste it, with the app's certificate, or Entra's answer) and what the lab keeps of its diagnosis.
  */
+import { labScenarioFor } from "./names.ts";
 import { diagnose, type Cause, type Check } from "../../lib/entra/doctor/index.ts";
 import { requestBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";
@@ -54,6 +55,6 @@ export function askDoctor(ctx: LabContext, question: DoctorQuestion): DoctorFind
   };
   if (diagnosis.predicted) finding.predicted = diagnosis.predicted;
   else if (diagnosis.error) finding.predicted = { aadsts: diagnosis.error.code, ...(diagnosis.error.catalogId ? { catalogId: diagnosis.error.catalogId } : {}) };
-  if (diagnosis.error) finding.explained = { meaning: diagnosis.error.meaning, likelyCauses: diagnosis.error.likelyCauses, labScenarios: diagnosis.error.labScenarios };
+  if (diagnosis.error) finding.explained = { meaning: diagnosis.error.meaning, likelyCauses: diagnosis.error.likelyCauses, labScenarios: diagnosis.error.likelyCauses.filter((id) => labScenarioFor(id)) };
   return finding;
 }

@@ -269,7 +269,8 @@ describe("form causes", () => {
 });
 
 it("every cause id the doctor can name has a title and a fix, and the lab scenarios are cause ids or the three extras", async () => {
-  const { CAUSES, LAB_SCENARIOS } = await import("../../lib/entra/doctor/index.ts");
+  const { CAUSES } = await import("../../lib/entra/doctor/index.ts");
+  const { LAB_SCENARIO_NAMES: LAB_SCENARIOS } = await import("../../steps/lab/names.ts");
   for (const [id, spec] of Object.entries(CAUSES)) {
     expect(spec.title.length, id).toBeGreaterThan(10);
     expect(spec.fix.length, id).toBeGreaterThan(10);

@@ -3,6 +3,7 @@
  * makes the doctor name that cause and no other, and the mock Entra ID answers the code the doctor
  * predicted.
  */
+import { labScenarioFor } from "../../steps/lab/names.ts";
 import { generateKeyPairSync } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildIssuedCertificate } from "../../mock-aad/certificate-builder.ts";
@@ -58,7 +59,7 @@ describe("thumbprint causes", () => {
     expect(c.detail).toContain("hex text of this certificate's SHA-1");
     expect(c.evidence).toContainEqual(["that is the text", cert.sha1Hex]);
     expect(c.evidence).toContainEqual(["expected x5t", cert.x5t]);
-    expect(c.labScenario).toBe("x5t-hex-text");
+    expect(labScenarioFor(c.id)).toBe("x5t-hex-text");
     // Both thumbprints side by side: as Windows shows them and as x5t.
     const row = diagnosis.thumbprints!.find((r) => r.header === "x5t")!;
     expect(row).toMatchObject({ inHeaderText: cert.sha1Hex, certificateWindows: cert.sha1Hex, certificateHeader: cert.x5t, used: true });

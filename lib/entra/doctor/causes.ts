@@ -334,26 +334,6 @@ export type CauseId = keyof typeof CAUSES;
 /** Every cause id the doctor names, in the order of the table above. */
 export const CAUSE_IDS = Object.keys(CAUSES) as CauseId[];
 
-/**
- * The names `npm run lab` gives its scenarios: the cause ids of the workshop's list, plus three
- * mistakes that only show in Entra's answer (the doctor cannot see them in an assertion). The
- * doctor's extra causes (x5c-malformed, kid-only, pss-salt-length, …) have no scenario.
- */
-export const LAB_SCENARIOS: readonly string[] = [
-  "x5t-hex-text", "x5t-standard-base64", "x5t-padded", "sha256-in-x5t", "sha1-in-x5t-s256", "x5t-other-certificate",
-  "key-mismatch", "ps256-with-pkcs1-signature", "rs256-with-pss-signature", "signature-over-other-input",
-  "exp-milliseconds", "nbf-milliseconds", "expired", "not-yet-valid", "lifetime-too-long",
-  "aud-v1-vs-v2", "aud-other-tenant", "aud-common", "aud-trailing-slash", "aud-case", "aud-graph-resource",
-  "iss-sub-mismatch", "iss-client-id-mismatch", "jti-missing", "json-bom", "json-not-utf8", "segment-standard-base64",
-  "cert-expired", "cert-not-yet-valid", "rsa-under-2048", "ec-key", "alg-none", "alg-unsupported", "no-thumbprint",
-  "malformed-jwt", "jwt-as-scope", "scope-without-default",
-  "cert-not-uploaded", "wrong-tenant", "unknown-client-id",
-];
-
-export function isLabScenario(id: string): boolean {
-  return LAB_SCENARIOS.includes(id);
-}
-
 /** Builds a Cause from its spec plus what was found. */
 export function cause(
   id: CauseId,
@@ -364,7 +344,6 @@ export function cause(
   const spec: CauseSpec = CAUSES[id];
   const severity = options.severity ?? spec.severity;
   const out: Cause = { id, title: spec.title, detail, evidence, fix: spec.fix, severity };
-  if (isLabScenario(id)) out.labScenario = id;
   if (severity === "error" && options.aadsts !== undefined) out.aadsts = options.aadsts;
   if (severity === "error" && options.catalogId !== undefined) out.catalogId = options.catalogId;
   if (severity === "warning" && options.outcome !== undefined) out.outcome = options.outcome;

@@ -9,7 +9,7 @@ import { CATALOG, catalogEntriesFor, type CatalogEntry, type CatalogId } from ".
 import { fromHex } from "../../bytes.ts";
 import { windowsThumbprint } from "../../formats/x509/index.ts";
 import { base64urlEncode } from "../../crypto/base64url.ts";
-import { cause, isLabScenario, type CauseId } from "./causes.ts";
+import { cause, type CauseId } from "./causes.ts";
 import type { CertFacts } from "./thumbprints.ts";
 import { durationText, localText, relativeText, utcText } from "./times.ts";
 import type { Cause, DiagnosisError } from "./types.ts";
@@ -251,7 +251,6 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; cli
     meaning: entry?.meaning ?? "The kit's catalog does not have this code.",
     fix: entry?.fix ?? `Look it up: https://login.microsoftonline.com/error?code=${parsed.code}`,
     likelyCauses: ranking,
-    labScenarios: ranking.filter(isLabScenario),
     description: parsed.description,
   };
   if (entry) error.catalogId = entry.id;

@@ -17,7 +17,7 @@ import { certFacts, certificateSummary, type CertFacts } from "./thumbprints.ts"
 import type { Diagnosis, DoctorInput } from "./types.ts";
 
 export type { Cause, CauseSeverity, CertificateSummary, Check, CheckStatus, CurlFileRef, Diagnosis, DiagnosisError, DoctorInput, Found, ThumbprintRow, TimeReading } from "./types.ts";
-export { CAUSES, CAUSE_IDS, LAB_SCENARIOS, isLabScenario, type CauseId } from "./causes.ts";
+export { CAUSES, CAUSE_IDS, type CauseId } from "./causes.ts";
 export { MAX_INPUT_CHARS, curlEscape, readInput } from "./read-input.ts";
 export { explainEntraError, likelyCausesFor, parseEntraError } from "./error-text.ts";
 export { CLOCK_SKEW_SECONDS, ADVISED_MAX_LIFETIME_SECONDS } from "./times.ts";

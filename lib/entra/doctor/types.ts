@@ -70,8 +70,6 @@ export interface Cause {
    * "unknown: AADSTS700023 unless contoso.com is this tenant's domain").
    */
   outcome?: string;
-  /** `npm run lab -- <labScenario>` reproduces it. */
-  labScenario?: string;
   severity: CauseSeverity;
 }
 
@@ -123,8 +121,6 @@ export interface DiagnosisError {
   fix: string;
   /** Cause ids, most likely first. */
   likelyCauses: string[];
-  /** `npm run lab -- <name>` scenarios that reproduce this answer. */
-  labScenarios: string[];
 }
 
 /** One NumericDate claim, read the way Entra reads it and shown in UTC and the local zone. */
