@@ -26,7 +26,6 @@ export {
   GRAPH_APP_ID,
   GRAPH_RESOURCE,
   keyCredential,
-  workshopCertificates,
   type Application,
   type DefaultRegistryOptions,
   type KeyCredential,

@@ -7,8 +7,6 @@
  * what it registers as for how it judges assertions (check-assertion.ts).
  */
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { DEMO_CLIENT_ID, DEMO_TENANT_DOMAIN, DEMO_TENANT_ID } from "../lib/entra/demo.ts";
 
 export interface Tenant {
@@ -219,12 +217,6 @@ export function defaultRegistry(options: DefaultRegistryOptions = {}): Registry 
     ],
     resources: defaultResources(),
   };
-}
-
-/** The workshop's certificate, `<dir>/cert.cer` (written by step 1), when it exists. */
-export function workshopCertificates(dir: string): Uint8Array[] {
-  const path = join(dir, "cert.cer");
-  return existsSync(path) ? [new Uint8Array(readFileSync(path))] : [];
 }
 
 // ── Looking things up ────────────────────────────────────────────────────────────────────────────

@@ -19,7 +19,7 @@
  *
  * appRoleGrants keys are a resource's appId or one of its identifier URIs.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
@@ -29,7 +29,6 @@ import {
   findResource,
   isGuid,
   keyCredential,
-  workshopCertificates,
   type Application,
   type Registry,
   type Resource,
@@ -193,4 +192,10 @@ function replaceOrAdd<T>(list: T[], item: T, same: (x: T) => boolean): void {
   const index = list.findIndex(same);
   if (index >= 0) list[index] = item;
   else list.push(item);
+}
+
+/** The workshop's certificate, `<dir>/cert.cer` (written by step 1), when it exists: the CLI's default registration. */
+export function workshopCertificates(dir: string): Uint8Array[] {
+  const path = join(dir, "cert.cer");
+  return existsSync(path) ? [new Uint8Array(readFileSync(path))] : [];
 }
