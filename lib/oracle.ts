@@ -17,6 +17,7 @@ import {
   createPublicKey,
   pbkdf2Sync,
   randomBytes,
+  sign,
   verify,
   X509Certificate,
 } from "node:crypto";
@@ -163,4 +164,10 @@ export function nodePublicKeyOfPrivateKey(privateKeyPkcs8: Uint8Array): Uint8Arr
 /** The SubjectPublicKeyInfo DER of a certificate's public key, as node:crypto reads it. Throws for a certificate node cannot read. */
 export function nodeCertificatePublicKey(certificateDer: Uint8Array): Uint8Array {
   return new Uint8Array(createPublicKey(new X509Certificate(certificateDer).publicKey).export({ type: "spki", format: "der" }));
+}
+
+/** RSASSA-PKCS1-v1_5 with SHA-256 by node:crypto, for certificates the mock and the lab sign with throwaway keys (PEM, PKCS#8). */
+export function nodeSignSha256Rsa(privateKeyPem: string): (data: Uint8Array) => Uint8Array {
+  const key = createPrivateKey(privateKeyPem);
+  return (data) => new Uint8Array(sign("sha256", data, key));
 }

@@ -4,7 +4,7 @@
  * would go to login.microsoftonline.com. The mock knows the certificate in the workspace as if it
  * had been uploaded to the demo app registration.
  */
-import { createPrivateKey, sign as nodeSign } from "node:crypto";
+import { nodeSignSha256Rsa } from "../lib/oracle.ts";
 import { setupServer } from "msw/node";
 import { uuidV4 } from "../lib/entra/assertion.ts";
 import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../lib/formats/keys/index.ts";
@@ -16,7 +16,6 @@ import { demoMockSigningKeyPem } from "./fixed.ts";
 /** The published demo signing key of the mock, with a certificate built on the fixed clock. */
 async function fixedSigningKey(ctx: Context): Promise<SigningKey> {
   const pem = demoMockSigningKeyPem();
-  const key = createPrivateKey(pem);
   const notBefore = ctx.now();
   const notAfter = new Date(notBefore.getTime() + 730 * 86_400_000);
   const { der } = await buildSelfSignedCertificate({
@@ -26,7 +25,7 @@ async function fixedSigningKey(ctx: Context): Promise<SigningKey> {
     notAfter,
     serialNumber: randomSerialNumber(() => ctx.randomBytes("mock-signing-serial", 16)),
     // The mock's own certificate: node:crypto signs it, as the mock does everything.
-    sign: (tbs) => new Uint8Array(nodeSign("sha256", tbs, key)),
+    sign: nodeSignSha256Rsa(pem),
   });
   return { privateKeyPem: pem, certificateDer: der };
 }

@@ -5,7 +5,7 @@
  * valid yet), two more published throwaway keys (throwaway-keys.ts) with a certificate each, the
  * mock's published signing key, and "random" values derived from labels (fixed.ts's fixedBytes).
  */
-import { sign as nodeSign, createPrivateKey } from "node:crypto";
+import { nodeSignSha256Rsa } from "../../lib/oracle.ts";
 import { uuidV4 } from "../../lib/entra/assertion.ts";
 import { DEMO_CLIENT_ID, DEMO_SUBJECT, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { rsassaPkcs1v15Sign, type RsaPrivateKey } from "../../lib/crypto/rsa/index.ts";
@@ -115,14 +115,13 @@ async function certificate(key: RsaPrivateKey, subject: string, notBefore: Date,
 /** The mock's published demo signing key with a certificate on the fixed clock (node:crypto signs it: it is the mock's). */
 async function mockSigningKey(now: Date): Promise<SigningKey> {
   const pem = demoMockSigningKeyPem();
-  const nodeKey = createPrivateKey(pem);
   const { der } = await buildSelfSignedCertificate({
     subject: SIGNING_CERTIFICATE_SUBJECT,
     publicKeySpki: rsaPublicKeyToSpki(rsaPrivateKeyFromPem(pem)),
     notBefore: now,
     notAfter: new Date(now.getTime() + 730 * 86_400_000),
     serialNumber: randomSerialNumber(() => fixedBytes("mock-signing-serial", 16)),
-    sign: (tbs) => new Uint8Array(nodeSign("sha256", tbs, nodeKey)),
+    sign: nodeSignSha256Rsa(pem),
   });
   return { privateKeyPem: pem, certificateDer: der };
 }

@@ -3,7 +3,7 @@
  * faulty request, Entra's answer, the doctor's diagnosis, the fix, and the fixed request with its
  * answer. Nothing here prints (render.ts does).
  */
-import { createHash } from "node:crypto";
+import { nodeDigest } from "../../lib/oracle.ts";
 import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
 import type { KeyCredential } from "../../mock-aad/index.ts";
 import type { LabContext } from "./context.ts";
@@ -109,7 +109,7 @@ async function stage(ctx: LabContext, attempt: Attempt, label: string): Promise<
 }
 
 function registeredView(keys: KeyCredential[]): RegisteredView[] {
-  return keys.map((k) => ({ thumbprint: windowsThumbprint(createHash("sha1").update(k.certificateDer).digest()), start: k.startDateTime, end: k.endDateTime }));
+  return keys.map((k) => ({ thumbprint: windowsThumbprint(nodeDigest("sha1", k.certificateDer)), start: k.startDateTime, end: k.endDateTime }));
 }
 
 const JWT_SHAPE = /^[A-Za-z0-9_\-+/=]+\.[A-Za-z0-9_\-+/=]+\.[A-Za-z0-9_\-+/=]*$/;

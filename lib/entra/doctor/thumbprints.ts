@@ -4,7 +4,7 @@
  * and whether that is this certificate's thumbprint, another certificate's, or one of the classic
  * mistakes (the hex text of the thumbprint, standard base64, the other hash).
  */
-import { createHash } from "node:crypto";
+import { nodeDigest } from "../../oracle.ts";
 import { base64urlEncode } from "../../crypto/base64url.ts";
 import { parseCertificate, windowsThumbprint, type CertificateInfo } from "../../formats/x509/index.ts";
 import { rsaPublicKeyFromSpki } from "../../formats/keys/index.ts";
@@ -55,7 +55,7 @@ export function certificateSummary(cert: CertFacts): CertificateSummary {
 }
 
 export function sha(data: Uint8Array, hash: "sha1" | "sha256" | "sha384" | "sha512"): Uint8Array {
-  return new Uint8Array(createHash(hash).update(data).digest());
+  return nodeDigest(hash, data);
 }
 
 export type ThumbprintHeader = "x5t" | "x5t#S256";
