@@ -179,3 +179,15 @@ describe("the mock's own answers, pasted back", () => {
     expect(r.out.indexOf("Likely causes")).toBeLessThan(r.out.indexOf("To quote to Microsoft support"));
   });
 });
+
+describe("a key-expired 700027 with its timestamp", () => {
+  const text = (ts: string) => `{"error":"invalid_client","error_description":"AADSTS700027: Client assertion contains an invalid signature. [Reason - The key used is expired., Thumbprint of key used by client: 'ABCDEF', Found key 'Start=06/29/2021 21:13:15, End=06/29/2023 21:13:15']","error_codes":[700027],"timestamp":"${ts}"}`;
+  it("after End: the certificate expired", () => {
+    expect(explain(text("2023-07-01 10:00:00Z")).error?.likelyCauses[0]).toBe("cert-expired");
+  });
+  it("within Start..End by the answer's own timestamp: a clock problem, not the dates", () => {
+    const d = explain(text("2022-01-01 10:00:00Z"));
+    expect(d.error?.likelyCauses[0]).toBe("clock-skew");
+    expect(d.causes[0]!.detail).toMatch(/clock or time-zone difference/);
+  });
+});

@@ -223,7 +223,7 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; cli
   if (quoted) explainQuotedThumbprint(quoted.toUpperCase(), options.cert, promote, notes);
 
   if (parsed.code === 700024) explainTimes(parsed, promote);
-  if (entry?.id === "700027-key-expired") explainKeyDates(parsed, options.now, promote);
+  if (entry?.id === "700027-key-expired") explainKeyDates(parsed, options.now, promote, options.cert, notes);
   if (parsed.code === 700016) {
     const app = /identifier '([^']+)'/i.exec(parsed.description)?.[1];
     const directory = /directory '([^']+)'/i.exec(parsed.description)?.[1];
@@ -319,7 +319,7 @@ function explainTimes(parsed: ParsedError, promote: Promote): void {
 }
 
 /** "Found key 'Start=06/29/2021 21:13:15, End=06/29/2023 21:13:15'" against the error's time (700027 expired). */
-function explainKeyDates(parsed: ParsedError, fallbackNow: Date, promote: Promote): void {
+function explainKeyDates(parsed: ParsedError, fallbackNow: Date, promote: Promote, cert: CertFacts | undefined, notes: string[]): void {
   const m = /Start=(\d\d)\/(\d\d)\/(\d{4}) (\d\d:\d\d:\d\d), End=(\d\d)\/(\d\d)\/(\d{4}) (\d\d:\d\d:\d\d)/.exec(parsed.description);
   if (!m) return;
   const start = Date.parse(`${m[3]}-${m[1]}-${m[2]}T${m[4]}Z`);
@@ -330,8 +330,14 @@ function explainKeyDates(parsed: ParsedError, fallbackNow: Date, promote: Promot
     ["key valid until", utcText(end)],
     ["error time", utcText(at)],
   ];
+  if (cert) rows.push(["your certificate", `${utcText(cert.info.notBefore.getTime())} → ${utcText(cert.info.notAfter.getTime())}`]);
   if (at > end) promote("cert-expired", `The registered certificate expired ${durationText((at - end) / 1000)} before the request.`, rows);
   else if (at < start) promote("cert-not-yet-valid", `The registered certificate starts ${durationText((start - at) / 1000)} after the request.`, rows);
+  // The dates disagree with the refusal: at the answer's own timestamp the key was valid. Then a
+  // clock decided it (the signing machine's, or a time zone taken for UTC), not the dates.
+  else promote("clock-skew", `At the answer's timestamp (${utcText(at)}) the key was within its dates, yet Entra called it expired: a clock or time-zone difference, not the certificate's dates.`, rows);
+  if (cert && (Math.abs(cert.info.notBefore.getTime() - start) > 1000 || Math.abs(cert.info.notAfter.getTime() - end) > 1000))
+    notes.push(`The key Entra found (Start ${utcText(start)}, End ${utcText(end)}) does not have your certificate's dates: the app has another certificate (or a credential with custom dates) under that thumbprint.`);
 }
 
 /** .NET round-trip text ("2025-08-29T05:47:32.1501147Z", up to 9999-12-31) as milliseconds. */
