@@ -84,6 +84,11 @@ export interface MockAadOptions {
 
 export interface MockAad {
   handle(request: Request): Promise<Response>;
+  /**
+   * The answer to a request the door could not even make a Request of, or that names a host this
+   * server does not serve (the HTTPS door's Host check): Entra's 400 shape, and a line in the log.
+   */
+  refuseMalformed(method: string, path: string): Response;
   registry: Registry;
   /** The key set, as published at https://login.microsoftonline.com/common/discovery/v2.0/keys. */
   jwks: { keys: object[] };
@@ -123,6 +128,17 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     }
     try {
       options.onRequest?.({ method: request.method, path: url.pathname, status: response.status, ...(exchange.aadsts ? { aadsts: exchange.aadsts } : {}), ...(detail ? { detail } : {}) });
+    } catch {
+      // A logger's failure is not the client's problem.
+    }
+    return response;
+  }
+
+  function refuseMalformed(method: string, path: string): Response {
+    const context = { now: safe(clock, () => new Date()), traceId: safe(ids, randomUUID), correlationId: safe(ids, randomUUID) };
+    const response = aadError("9002313-malformed", {}, context);
+    try {
+      options.onRequest?.({ method: method.slice(0, 16), path: path.slice(0, 200), status: response.status, aadsts: CATALOG["9002313-malformed"].code, detail: "refused before routing: unknown or malformed Host" });
     } catch {
       // A logger's failure is not the client's problem.
     }
@@ -245,7 +261,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     return entraJsonResponse(version === "v2" ? tokenResponseV2(issued) : tokenResponseV1(issued, requested), exchange.context);
   }
 
-  return { handle, registry, jwks };
+  return { handle, refuseMalformed, registry, jwks };
 }
 
 /** Entra echoes the caller's client-request-id (header, or MSAL's query parameter) as the correlation ID. */

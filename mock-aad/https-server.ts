@@ -1,6 +1,13 @@
 /**
  * The node:https door to the mock Entra ID: turns each IncomingMessage into a Fetch `Request`, hands
  * it to the core's `handle`, and writes the `Response` back. Nothing about Entra lives here.
+ *
+ * The origin is the server's own, never the client's: the server knows the hosts it serves (its
+ * bound address and port, localhost and the loopback addresses when bound to loopback, and any
+ * host names configured with `hostnames`). The Host header only picks one of those; any other Host,
+ * or one that is no host at all, gets the core's `refuseMalformed` answer (Entra's 400 shape). An
+ * assertion minted for another service (aud https://evil.example/…) cannot be redeemed here by
+ * sending Host: evil.example.
  */
 import { createServer, type ServerOptions } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -12,8 +19,10 @@ export interface MockServerOptions {
   port: number;
   /** Interface to listen on, e.g. "127.0.0.1" (the default) or "::1". */
   host?: string;
-  /** Anything with the core's `handle(request)`: the object `createMockAad()` returns. */
-  mock: { handle(request: Request): Promise<Response> };
+  /** The core: the object `createMockAad()` returns (`handle`, and `refuseMalformed` for unknown hosts). */
+  mock: { handle(request: Request): Promise<Response>; refuseMalformed?(method: string, path: string): Response };
+  /** More host names this server answers as, e.g. one mapped to 127.0.0.1 in a hosts file. */
+  hostnames?: readonly string[];
   /** PEM server certificate (with any intermediates) and its private key. */
   tls: { cert: string; key: string };
 }
@@ -29,8 +38,9 @@ export interface MockServer {
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   const host = options.host ?? "127.0.0.1";
   const tls: ServerOptions = { cert: options.tls.cert, key: options.tls.key };
+  let served = new Set<string>();
   const server = createServer(tls, (req, res) => {
-    serve(req, res, options.mock, host).catch(() => {
+    serve(req, res, options.mock, served).catch(() => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8" });
       res.end("mock-aad: internal error\n");
     });
@@ -40,6 +50,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     server.listen(options.port, host, () => done());
   });
   const port = (server.address() as AddressInfo).port;
+  served = servedHosts(host, port, options.hostnames ?? []);
   return {
     url: `https://${urlHost(host)}:${port}`,
     port,
@@ -51,29 +62,61 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   };
 }
 
-async function serve(req: IncomingMessage, res: ServerResponse, mock: MockServerOptions["mock"], host: string): Promise<void> {
-  // The client's Host header gives the origin the core writes into discovery documents.
-  const origin = `https://${req.headers.host ?? urlHost(host)}`;
+/**
+ * The hosts this server answers as, lower case with the port (RFC 9110 §7.2 Host = uri-host [":" port]):
+ * the bound address, and on loopback also localhost, 127.0.0.1 and [::1]; the configured names.
+ * On port 443 each also without the port, as clients leave the default port out.
+ */
+export function servedHosts(bound: string, port: number, hostnames: readonly string[]): Set<string> {
+  const names = new Set([urlHost(bound).toLowerCase()]);
+  if (["127.0.0.1", "::1", "[::1]", "localhost", "0.0.0.0", "::"].includes(bound.toLowerCase())) for (const n of ["localhost", "127.0.0.1", "[::1]"]) names.add(n);
+  for (const n of hostnames) names.add(urlHost(n.trim()).toLowerCase());
+  const out = new Set<string>();
+  for (const n of names) {
+    out.add(`${n}:${port}`);
+    if (port === 443) out.add(n);
+  }
+  return out;
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, mock: MockServerOptions["mock"], served: ReadonlySet<string>): Promise<void> {
   const method = req.method ?? "GET";
+  const path = req.url?.startsWith("/") ? req.url : "/"; // origin-form only (RFC 9112 §3.2.1)
+  const host = (req.headers.host ?? "").toLowerCase();
+  // The origin the core writes into discovery documents and accepts in aud: one of the server's own.
+  if (!served.has(host)) return refuse(req, res, mock, method, path);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined || name.startsWith(":")) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
   }
   const hasBody = method !== "GET" && method !== "HEAD";
-  const path = req.url?.startsWith("/") ? req.url : "/"; // origin-form only (RFC 9112 §3.2.1)
-  const request = new Request(`${origin}${path}`, {
-    method,
-    headers,
-    body: hasBody ? bodyStream(req) : null,
-    duplex: "half",
-  } as RequestInit & { duplex: "half" });
+  let request: Request;
+  try {
+    request = new Request(`https://${host}${path}`, { // concatenated: a path of "//x" stays a path
+      method,
+      headers,
+      body: hasBody ? bodyStream(req) : null,
+      duplex: "half",
+    } as RequestInit & { duplex: "half" });
+  } catch {
+    return refuse(req, res, mock, method, path); // a method or header value the Fetch API will not carry
+  }
 
   const response = await mock.handle(request);
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
   res.end(Buffer.from(await response.arrayBuffer()));
   if (!req.complete) req.resume(); // drain what the core did not read
+}
+
+/** A request the core cannot be asked about: its Entra-shaped refusal (or a bare 400 without a core that has one). */
+async function refuse(req: IncomingMessage, res: ServerResponse, mock: MockServerOptions["mock"], method: string, path: string): Promise<void> {
+  const response = mock.refuseMalformed?.(method, path) ?? new Response(null, { status: 400 });
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  res.end(Buffer.from(await response.arrayBuffer()));
+  req.resume(); // drain the body nobody reads
 }
 
 /**

@@ -148,6 +148,17 @@ const entries = [
     fix: "Send only the token request fields; check that a file or certificate was not pasted into a field.",
   },
   {
+    id: "9002313-malformed",
+    code: 9002313,
+    status: 400,
+    error: "invalid_request",
+    template: "Invalid request. Request is malformed or invalid.",
+    source: "inferred (the text is known from Entra's invalid_grant answers; its use for a request to a host the server does not serve, or a Host header that is no host, is the mock's choice)",
+    evidence: "inferred",
+    meaning: "The request could not be read as one for this service: the Host header names a host the server does not answer for, or is no host name at all.",
+    fix: "Send the request to the URL the mock printed at startup (or a host name you gave it with --hostname); do not set Host by hand.",
+  },
+  {
     id: "900144",
     code: 900144,
     status: 400,

@@ -102,6 +102,12 @@ describe("the request", () => {
     const response = await post(tokenForm(assertion(app), { padding: "x".repeat(1024 * 1024) }));
     await expectAadError(response, 413, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
   });
+  entry("9002313-malformed", "a request the HTTPS door refuses before routing (unknown or malformed Host)", async () => {
+    const log: { status: number; aadsts?: number }[] = [];
+    const response = makeMock(registryWith({ cert: app }), { onRequest: (e) => log.push(e) }).refuseMalformed("POST", "/x");
+    await expectAadError(response, 400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
+    expect(log).toMatchObject([{ status: 400, aadsts: 9002313 }]);
+  });
   entry("900144", "each missing parameter, and a JSON body", async () => {
     const text = (p: string) => `The request body must contain the following parameter: '${p}'.`;
     await expectAadError(await post(tokenForm(assertion(app), { grant_type: undefined })), 400, "invalid_request", 900144, text("grant_type"));

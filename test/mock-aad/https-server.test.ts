@@ -6,6 +6,7 @@ import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, ver
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
+import { checkServerIdentity } from "node:tls";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -60,7 +61,9 @@ interface Answer {
 /** One HTTPS request trusting only the given CA (node:https `ca`). */
 function call(url: string, ca: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {}): Promise<Answer> {
   return new Promise((done, fail) => {
-    const req = httpsRequest(url, { method: init.method ?? "GET", headers: init.headers ?? {}, ca }, (res) => {
+    // A hand-set Host would also be the name node checks the certificate against: keep that the server's.
+    const tlsName = init.headers && Object.keys(init.headers).some((h) => h.toLowerCase() === "host") ? { servername: "localhost", checkServerIdentity: (_host: string, cert: import("node:tls").PeerCertificate) => checkServerIdentity("localhost", cert) } : {};
+    const req = httpsRequest(url, { method: init.method ?? "GET", headers: init.headers ?? {}, ca, ...tlsName }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
@@ -391,3 +394,45 @@ async function waitFor(condition: () => boolean, explain: () => string, ms = 10_
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe("the origin is the server's, never the client's Host", () => {
+  const form = (assertion: string) =>
+    new URLSearchParams({ client_id: DEMO_CLIENT_ID, scope: "https://graph.microsoft.com/.default", grant_type: "client_credentials", client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", client_assertion: assertion }).toString();
+  const post = (assertion: string, host?: string) =>
+    call(tokenUrl, tls.caPem, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...(host === undefined ? {} : { host }) }, body: form(assertion) });
+
+  it("an assertion for another service, sent with Host naming that service, gets no token: 400 in Entra's shape", async () => {
+    const evilAud = `https://evil.example/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
+    const answer = await post(clientAssertion(registered, evilAud), "evil.example");
+    expect(answer.status).toBe(400);
+    const body = answer.json();
+    expect(body).toMatchObject({ error: "invalid_request", error_codes: [9002313] });
+    expect(body.error_description).toMatch(/^AADSTS9002313: Invalid request\. Request is malformed or invalid\. Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: /);
+    expect(answer.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(answer.headers["cache-control"]).toBe("no-store, no-cache");
+    // and with the server's own Host, that aud is still refused (700023): aud is checked against the server's origins
+    const honest = await post(clientAssertion(registered, evilAud));
+    expect(honest.json().error_codes).toEqual([700023]);
+  });
+
+  it("localhost and 127.0.0.1 with the port are the server's own: tokens, and discovery names that origin", async () => {
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`, `LOCALHOST:${server.port}`]) {
+      const aud = `https://${host.toLowerCase()}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
+      expect((await post(clientAssertion(registered, aud), host)).status, host).toBe(200);
+    }
+    const doc = (await call(`${server.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, tls.caPem, { headers: { host: `localhost:${server.port}` } })).json();
+    expect(doc.token_endpoint).toBe(`https://localhost:${server.port}/${DEMO_TENANT_ID}/oauth2/v2.0/token`);
+  });
+
+  it("malformed or foreign Host values: never a 5xx, always Entra's 400 shape, and every one in the request log", async () => {
+    const before = log.length;
+    const hosts = ["a b", "[", "user@x", "127.0.0.1:99999", "%zz", `127.0.0.1:${server.port}/x`, "127.0.0.1", "127.0.0.1:0"];
+    for (const host of hosts) {
+      const answer = await call(`${server.url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, tls.caPem, { headers: { host } });
+      expect(answer.status, JSON.stringify(host)).toBe(400);
+      expect(answer.json().error_codes, JSON.stringify(host)).toEqual([9002313]);
+    }
+    const refused = log.slice(before).filter((e) => e.aadsts === 9002313);
+    expect(refused.length).toBe(hosts.length);
+  });
+});
