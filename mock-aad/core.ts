@@ -101,6 +101,8 @@ interface Exchange {
   origin: string;
   context: ResponseContext;
   aadsts?: number;
+  /** For the log: what the mock could tell about a refusal that the answer (Entra's text) does not say. */
+  detail?: string;
 }
 
 export function createMockAad(options: MockAadOptions = {}): MockAad {
@@ -127,7 +129,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
       response = aadError("50000", {}, context);
     }
     try {
-      options.onRequest?.({ method: request.method, path: url.pathname, status: response.status, ...(exchange.aadsts ? { aadsts: exchange.aadsts } : {}), ...(detail ? { detail } : {}) });
+      const note = detail ?? exchange.detail;
+      options.onRequest?.({ method: request.method, path: url.pathname, status: response.status, ...(exchange.aadsts ? { aadsts: exchange.aadsts } : {}), ...(note ? { detail: note } : {}) });
     } catch {
       // A logger's failure is not the client's problem.
     }
@@ -172,7 +175,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (isGet && shape === ".well-known/openid-configuration") return discovery(exchange, tenantSegment, (t) => openIdConfigurationV1(exchange.origin, t));
     if (isGet && shape === "discovery/v2.0/keys") return discovery(exchange, tenantSegment, (t) => keysV2(exchange.origin, t, signingKey));
     if (isGet && shape === "discovery/keys") return discovery(exchange, tenantSegment, () => keysV1(signingKey));
-    return notFound(exchange);
+    exchange.detail = `no endpoint ${exchange.request.method} ${exchange.url.pathname}; the mock serves ${ENDPOINTS}`;
+    return fail(exchange, "9002313-not-found");
   }
 
   function resourceContext(exchange: Exchange, authority: string): ResourceContext {
@@ -275,18 +279,11 @@ function isDnsName(text: string): boolean {
   return text.length <= 253 && /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i.test(text);
 }
 
-function notFound(exchange: Exchange): Response {
-  const { request, url } = exchange;
-  const body = {
-    error: "not_found",
-    error_description:
-      `mock-aad has no endpoint ${request.method} ${url.pathname}. It serves POST /{tenant}/oauth2/v2.0/token, POST /{tenant}/oauth2/token, ` +
-      "GET /{tenant}/v2.0/.well-known/openid-configuration, GET /{tenant}/.well-known/openid-configuration, GET /{tenant}/discovery/v2.0/keys, " +
-      "GET /{tenant}/discovery/keys, GET /common/discovery/instance, Graph under /graph/v1.0/…, Azure Digital Twins at POST /adt/query " +
-      "and Azure Resource Manager at GET /arm/subscriptions.",
-  };
-  return new Response(JSON.stringify(body), { status: 404, headers: { "Content-Type": "application/json; charset=utf-8" } });
-}
+/** The endpoints, for the log line of a request to a path the mock does not serve. */
+const ENDPOINTS =
+  "POST /{tenant}/oauth2/v2.0/token, POST /{tenant}/oauth2/token, GET /{tenant}/v2.0/.well-known/openid-configuration, " +
+  "GET /{tenant}/.well-known/openid-configuration, GET /{tenant}/discovery/v2.0/keys, GET /{tenant}/discovery/keys, " +
+  "GET /common/discovery/instance, Graph under /graph/v1.0/…, Azure Digital Twins at POST /adt/query, Azure Resource Manager at GET /arm/subscriptions";
 
 function safe<T>(make: () => T, fallback: () => T): T {
   try {

@@ -159,6 +159,17 @@ const entries = [
     fix: "Send the request to the URL the mock printed at startup (or a host name you gave it with --hostname); do not set Host by hand.",
   },
   {
+    id: "9002313-not-found",
+    code: 9002313,
+    status: 404,
+    error: "invalid_request",
+    template: "Invalid request. Request is malformed or invalid.",
+    source: "inferred (no public answer of Entra's to an unknown path was found; the status and this use of 9002313 are the mock's choice, so that every answer has Entra's shape)",
+    evidence: "inferred",
+    meaning: "No endpoint at this path (or not for this method). (The mock's log line lists the endpoints it serves.)",
+    fix: "Check the URL: POST https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token for tokens, GET …/<tenant>/v2.0/.well-known/openid-configuration for discovery.",
+  },
+  {
     id: "900144",
     code: 900144,
     status: 400,

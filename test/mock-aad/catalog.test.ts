@@ -108,6 +108,10 @@ describe("the request", () => {
     await expectAadError(response, 400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
     expect(log).toMatchObject([{ status: 400, aadsts: 9002313 }]);
   });
+  entry("9002313-not-found", "a path the mock does not serve", async () => {
+    const response = await makeMock(registryWith({ cert: app })).handle(new Request(`${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/authorize`));
+    await expectAadError(response, 404, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
+  });
   entry("900144", "each missing parameter, and a JSON body", async () => {
     const text = (p: string) => `The request body must contain the following parameter: '${p}'.`;
     await expectAadError(await post(tokenForm(assertion(app), { grant_type: undefined })), 400, "invalid_request", 900144, text("grant_type"));

@@ -128,11 +128,18 @@ describe("key sets", () => {
 });
 
 describe("unknown paths", () => {
-  test("404 JSON naming the endpoints", async () => {
-    for (const url of [`${ENTRA}/`, `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token/`, `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/authorize`]) {
-      const response = await mock().handle(new Request(url, { method: url.endsWith("token/") ? "POST" : "GET" }));
+  test("404 in Entra's shape (AADSTS9002313, inferred), and the log line names the endpoints", async () => {
+    const log: { detail?: string; aadsts?: number }[] = [];
+    const m = makeMock(registryWith({ cert: app }), { onRequest: (e) => log.push(e) });
+    for (const url of [`${ENTRA}/`, `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token/`, `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/authorize`, `${ENTRA}//double`]) {
+      const response = await m.handle(new Request(url, { method: url.endsWith("token/") ? "POST" : "GET" }));
       expect(response.status, url).toBe(404);
-      expect(((await response.json()) as { error: string }).error).toBe("not_found");
+      expect(response.headers.get("cache-control")).toBe("no-store, no-cache");
+      const body = (await response.json()) as { error: string; error_codes: number[]; error_description: string; trace_id: string; correlation_id: string; timestamp: string };
+      expect(body).toMatchObject({ error: "invalid_request", error_codes: [9002313] });
+      expect(body.error_description).toMatch(/^AADSTS9002313: Invalid request\. Request is malformed or invalid\. Trace ID: /);
+      expect(body.trace_id && body.correlation_id && body.timestamp).toBeTruthy();
     }
+    expect(log.every((e) => e.aadsts === 9002313 && /the mock serves POST \/\{tenant\}\/oauth2\/v2\.0\/token/.test(e.detail ?? ""))).toBe(true);
   });
 });

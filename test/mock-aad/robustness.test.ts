@@ -64,7 +64,7 @@ test("onRequest gets one entry per request with the AADSTS code; a throwing logg
   expect(entries).toEqual([
     { method: "POST", path: `/${DEMO_TENANT_ID}/oauth2/v2.0/token`, status: 200 },
     { method: "POST", path: `/${DEMO_TENANT_ID}/oauth2/v2.0/token`, status: 401, aadsts: 50048 },
-    { method: "GET", path: "/nothing-here", status: 404 },
+    { method: "GET", path: "/nothing-here", status: 404, aadsts: 9002313, detail: expect.stringMatching(/^no endpoint GET \/nothing-here; the mock serves /) },
   ]);
   const loud = makeMock(registryWith({ cert: app }), {
     onRequest: () => {
