@@ -234,7 +234,7 @@ function identifyKey(header: Record<string, unknown>, keys: readonly KeyCredenti
   const x5c = header.x5c;
   const kid = header.kid;
   if (x5tS256 === undefined && x5t === undefined && x5c === undefined && kid === undefined) return "none";
-  // The first header Entra can read wins, in this order (inferred).
+  // The first header present decides, in this order, even when it cannot be read (inferred).
   if (x5tS256 !== undefined) return byThumbprint(x5tS256, "sha256", keys);
   if (x5t !== undefined) return byThumbprint(x5t, "sha1", keys);
   if (x5c !== undefined) {

@@ -5,6 +5,7 @@
  */
 import { base64urlEncode } from "../crypto/base64url.ts";
 import { fromHex, toHex } from "../bytes.ts";
+import { tolerantBase64 } from "./doctor/tolerant-jwt.ts";
 
 export type ThumbprintConversion =
   | { ok: true; from: "hex" | "base64url" | "base64"; algorithm: "SHA-1" | "SHA-256"; header: "x5t" | "x5t#S256"; hex: string; headerValue: string; note?: string }
@@ -32,7 +33,7 @@ export function convertThumbprint(text: string): ThumbprintConversion {
     const isStd = /^[A-Za-z0-9+/]+$/.test(unpadded);
     if (!isUrl && !isStd) return { ok: false, reason: `"${short(value)}" is neither hex nor base64url: a thumbprint is 40 (SHA-1) or 64 (SHA-256) hex digits, or their 20 or 32 bytes in base64url.` };
     if (unpadded.length % 4 === 1) return { ok: false, reason: `"${short(value)}" has an impossible base64 length (${unpadded.length} characters): it was cut or has an extra character.` };
-    bytes = new Uint8Array(Buffer.from(unpadded.replace(/\+/g, "-").replace(/\//g, "_"), "base64url"));
+    bytes = tolerantBase64(unpadded)!;
     from = isUrl ? "base64url" : "base64";
   }
   const algorithm = ALGORITHM_BY_LENGTH[bytes.length as 20 | 32];

@@ -4,6 +4,7 @@
  * nothing more. The type system checks the first half at each `new KitError(…)`; this test also
  * reads the sources, so a code that reaches the constructor some other way is caught too.
  */
+import { thrownKitError } from "../helpers/kit-error.ts";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -33,16 +34,7 @@ for (const file of sources) {
 
 /** One input per way base64urlDecode refuses, for the codes lib/crypto/base64url.ts builds from the problem's name. */
 const BASE64URL_REFUSALS = ["ab+d", "Zg==", "Zm 9v", "Zm9v.", "abcde", "Zh"];
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof KitError) return error.code;
-    throw error;
-  }
-  throw new Error("expected a KitError");
-}
-const derived = BASE64URL_REFUSALS.map((text) => codeOf(() => base64urlDecode(text)));
+const derived = BASE64URL_REFUSALS.map((text) => thrownKitError(() => base64urlDecode(text)).code);
 
 describe("KIT_ERROR_CODES", () => {
   it("the source scan sees the kit's throws (a wrong path would pass vacuously)", () => {

@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { b64url, DEMO_CLIENT_ID, makeCertificate, makeMock, NOW_S, registryWith, signParts, tokenForm, tokenRequest, V2_AUD, type TestCertificate } from "./helpers.ts";
+import { DEMO_CLIENT_ID, makeCertificate, makeMock, NOW_S, registryWith, signParts, tokenForm, tokenRequest, V2_AUD, type TestCertificate } from "./helpers.ts";
 
 let app: TestCertificate; // registered
 let other: TestCertificate; // not registered
@@ -135,6 +135,5 @@ describe("the forms that stay refused around the tolerated ones", () => {
     const padded = `${good[0]}=.${good[1]}.${good[2]}`;
     const body = (await (await makeMock(registryWith({ cert: app })).handle(tokenRequest(tokenForm(padded)))).json()) as { error_codes: number[] };
     expect(body.error_codes).toEqual([50027]);
-    void b64url;
   });
 });

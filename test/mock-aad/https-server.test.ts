@@ -2,7 +2,7 @@
  * The mock Entra ID over real HTTPS on an ephemeral port: discovery, token, JWKS, a resource call,
  * oversized bodies, a port in use, and `npm run mock-aad` itself (started as a child process).
  */
-import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, constants, type KeyObject } from "node:crypto";
+import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, constants, type KeyObject } from "node:crypto";
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
@@ -147,7 +147,7 @@ describe("mock-aad over HTTPS", () => {
     expect(answer.status).toBe(200);
     const body = answer.json();
     expect(body).toMatchObject({ token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599 });
-    const [h, p, s] = (body.access_token as string).split(".");
+    const [h, p] = (body.access_token as string).split(".");
     const header = JSON.parse(Buffer.from(h!, "base64url").toString());
     const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
     expect(claims).toMatchObject({ aud: "https://graph.microsoft.com", appid: DEMO_CLIENT_ID, appidacr: "2", tid: DEMO_TENANT_ID, idtyp: "app" });
@@ -159,8 +159,6 @@ describe("mock-aad over HTTPS", () => {
     const key = createPublicKey({ key: { kty: jwk!.kty!, n: jwk!.n!, e: jwk!.e! }, format: "jwk" });
     // A Graph token, like the real ones, has a nonce header: it verifies only as Graph checks it.
     expect(verifiesAsGraph(body.access_token as string, key)).toMatchObject({ plain: false, asGraph: true, nonce: expect.any(String) });
-    void verify;
-    void s;
 
     // the resource API under /graph on the same server
     const users = await call(`${server.url}/graph/v1.0/users`, tls.caPem, { headers: { authorization: `Bearer ${body.access_token}` } });

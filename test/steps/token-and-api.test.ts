@@ -3,7 +3,7 @@
  * verifies with node:crypto against the mock's published signing key, and the API answers.
  */
 import { verifiesAsGraph } from "../helpers/graph-token.ts";
-import { createPublicKey, verify as nodeVerify } from "node:crypto";
+import { createPublicKey } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +26,6 @@ describe("step 7: token request (offline)", () => {
     const [, p] = String(response.access_token).split(".");
     const key = createPublicKey(demoMockSigningKeyPem());
     expect(verifiesAsGraph(String(response.access_token), key)).toMatchObject({ plain: false, asGraph: true });
-    void nodeVerify;
     const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
     expect(claims).toMatchObject({
       aud: "https://graph.microsoft.com",

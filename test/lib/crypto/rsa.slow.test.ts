@@ -2,6 +2,7 @@
  * Long property runs for lib/crypto/rsa (`npm run test:slow`): many random messages, salts and odd key
  * sizes against node:crypto, and many more modPow cases than the fast suite.
  */
+import { naiveModPow } from "../../helpers/naive-mod-pow.ts";
 import { constants, createPrivateKey, generateKeyPairSync, sign as nodeSign, verify as nodeVerify } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -11,16 +12,6 @@ import { rsaPrivateKeyFromPkcs8 } from "../../../lib/formats/keys/index.ts";
 import { SHA1 } from "../../../lib/crypto/sha1.ts";
 import { SHA256 } from "../../../lib/crypto/sha256.ts";
 
-function naiveModPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  if (modulus === 1n) return 0n;
-  let result = 1n;
-  let b = ((base % modulus) + modulus) % modulus;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-  }
-  return result;
-}
 
 describe("modPow (long run)", () => {
   it("agrees with right-to-left binary exponentiation", () => {

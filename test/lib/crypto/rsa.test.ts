@@ -1,4 +1,5 @@
 import { constants, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, generatePrimeSync, publicDecrypt, randomBytes, sign as nodeSign, verify as nodeVerify, type KeyObject } from "node:crypto";
+import { naiveModPow } from "../../helpers/naive-mod-pow.ts";
 import { readFileSync } from "node:fs";
 import * as asn1js from "asn1js";
 import fc from "fast-check";
@@ -47,17 +48,6 @@ const HASHES: { hash: HashFunction; node: string }[] = [
   { hash: SHA1, node: "sha1" },
 ];
 
-/** Right-to-left binary exponentiation: a different algorithm from lib's left-to-right sliding window. */
-function naiveModPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-  if (modulus === 1n) return 0n;
-  let result = 1n;
-  let b = ((base % modulus) + modulus) % modulus;
-  for (let e = exponent; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % modulus;
-    b = (b * b) % modulus;
-  }
-  return result;
-}
 
 function expectKitError(f: () => unknown, code: string, messagePart?: string): KitError {
   let caught: unknown;

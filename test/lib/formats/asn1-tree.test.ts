@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { thrownKitError } from "../../helpers/kit-error.ts";
 import { createHash, createSign, generateKeyPairSync, verify, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,6 @@ import {
   type Asn1Node,
 } from "../../../lib/formats/asn1-tree/index.ts";
 import { concatBytes, fromHex, toHex } from "../../../lib/bytes.ts";
-import { KitError } from "../../../lib/errors.ts";
 import { describeOid, oidInfo, oidName, OIDS } from "../../../lib/formats/oids.ts";
 import { buildSelfSignedCertificate } from "../../../lib/formats/x509/index.ts";
 
@@ -70,15 +70,6 @@ function contents(der: Uint8Array, node: Asn1Node): Uint8Array {
   return der.subarray(node.offset + node.headerLength, node.offset + node.headerLength + node.length);
 }
 
-function kitError(fn: () => unknown): KitError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KitError) return error;
-    throw error;
-  }
-  throw new Error("expected a KitError");
-}
 
 const SHA256_DIGESTINFO_PREFIX = fromHex("3031300d060960864801650304020105000420");
 
@@ -310,11 +301,11 @@ describe("derTree on keys", () => {
 
 describe("derTree errors and odd input", () => {
   test("not DER, trailing bytes, indefinite length → NOT_DER", () => {
-    expect(kitError(() => derTree(Uint8Array.of(0x30, 0x05, 0x02))).code).toBe("NOT_DER");
-    expect(kitError(() => derTree(Uint8Array.of(0x05, 0x00, 0x00))).message).toContain("1 bytes after");
-    expect(kitError(() => derTree(Uint8Array.of(0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00))).code).toBe("NOT_DER");
+    expect(thrownKitError(() => derTree(Uint8Array.of(0x30, 0x05, 0x02))).code).toBe("NOT_DER");
+    expect(thrownKitError(() => derTree(Uint8Array.of(0x05, 0x00, 0x00))).message).toContain("1 bytes after");
+    expect(thrownKitError(() => derTree(Uint8Array.of(0x30, 0x80, 0x02, 0x01, 0x01, 0x00, 0x00))).code).toBe("NOT_DER");
     // A SEQUENCE whose length (3) is shorter than the element inside it (5 bytes).
-    const short = kitError(() => derTree(fromHex("300302030a0b0c")));
+    const short = thrownKitError(() => derTree(fromHex("300302030a0b0c")));
     expect(short.code).toBe("NOT_DER");
   });
 

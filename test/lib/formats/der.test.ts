@@ -1,11 +1,11 @@
 import { spawnSync } from "node:child_process";
+import { thrownKitError } from "../../helpers/kit-error.ts";
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as asn1js from "asn1js";
 import { describe, expect, test } from "vitest";
 import { concatBytes, fromHex } from "../../../lib/bytes.ts";
-import { KitError } from "../../../lib/errors.ts";
 import { derKindOf, parseDerPrefix, parseOneDer, sniffDer, type DerKind } from "../../../lib/formats/der.ts";
 
 // Real inputs: the PFX fixtures and their certificate, and keys exported by node:crypto (the oracle).
@@ -30,15 +30,6 @@ const digestInfo = concatBytes(fromHex("3031300d060960864801650304020105000420")
 /** Pseudo-random bytes that are not DER (a fixed pattern, so the test is repeatable). */
 const garbage = Uint8Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 0xff);
 
-function kitError(fn: () => unknown): KitError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KitError) return error;
-    throw error;
-  }
-  throw new Error("expected a KitError");
-}
 
 describe("parseOneDer", () => {
   test("returns the element of real single-element inputs, ending exactly at their last byte", () => {
@@ -50,7 +41,7 @@ describe("parseOneDer", () => {
   });
 
   test("refuses trailing bytes, naming what was expected and how many bytes follow", () => {
-    const error = kitError(() => parseOneDer(concatBytes(pkcs8, Uint8Array.of(0, 0)), "PKCS #8 private key"));
+    const error = thrownKitError(() => parseOneDer(concatBytes(pkcs8, Uint8Array.of(0, 0)), "PKCS #8 private key"));
     expect(error.code).toBe("BAD_DER");
     expect(error.message).toBe(`The PKCS #8 private key has 2 bytes after the end of its DER encoding (which ends at byte ${pkcs8.length}).`);
     expect(error.hint).toContain("exactly one DER element");
@@ -58,16 +49,16 @@ describe("parseOneDer", () => {
 
   test("refuses garbage, cut-short DER and empty input with the same wording", () => {
     for (const bytes of [garbage, certificate.subarray(0, certificate.length - 1), new Uint8Array(0)]) {
-      const error = kitError(() => parseOneDer(bytes, "certificate"));
+      const error = thrownKitError(() => parseOneDer(bytes, "certificate"));
       expect(error.code).toBe("BAD_DER");
       expect(error.message).toMatch(/^The certificate is not valid DER \(.+\)\.$/);
       expect(error.hint).toContain("binary DER bytes");
     }
-    expect(kitError(() => parseOneDer(new Uint8Array(0), "certificate")).message).toContain("zero length");
+    expect(thrownKitError(() => parseOneDer(new Uint8Array(0), "certificate")).message).toContain("zero length");
   });
 
   test("the code can be NOT_DER, for the readers whose other errors use it", () => {
-    expect(kitError(() => parseOneDer(Uint8Array.of(0x05, 0x00, 0x00), "input", { code: "NOT_DER" })).code).toBe("NOT_DER");
+    expect(thrownKitError(() => parseOneDer(Uint8Array.of(0x05, 0x00, 0x00), "input", { code: "NOT_DER" })).code).toBe("NOT_DER");
   });
 });
 

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { rejectedKitError, thrownKitError } from "../../helpers/kit-error.ts";
 import { createHash, createSign, generateKeyPairSync, verify, X509Certificate, type KeyObject } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -6,7 +7,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { derTree, findByLabel } from "../../../lib/formats/asn1-tree/index.ts";
 import { toHex } from "../../../lib/bytes.ts";
-import { KitError } from "../../../lib/errors.ts";
 import {
   buildSelfSignedCertificate,
   encodeDistinguishedName,
@@ -29,25 +29,7 @@ function openssl(args: string[], input?: Uint8Array): string {
   return result.stdout;
 }
 
-function kitError(fn: () => unknown): KitError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof KitError) return error;
-    throw error;
-  }
-  throw new Error("expected a KitError");
-}
 
-async function kitErrorAsync(fn: () => Promise<unknown>): Promise<KitError> {
-  try {
-    await fn();
-  } catch (error) {
-    if (error instanceof KitError) return error;
-    throw error;
-  }
-  throw new Error("expected a KitError");
-}
 
 /** "AB:CD:…" (node and openssl fingerprints) → bytes. */
 function colonHex(text: string): string {
@@ -207,23 +189,23 @@ describe("buildSelfSignedCertificate", () => {
   });
 
   test("user errors: short signature, non-RSA key, reversed dates, bad serial, bad subject", async () => {
-    const short = await kitErrorAsync(() =>
+    const short = await rejectedKitError(() =>
       buildSelfSignedCertificate(options({ sign: (tbs) => new Uint8Array(createSign("RSA-SHA256").update(tbs).sign(privateKey)).subarray(1) })),
     );
     expect(short.code).toBe("BAD_SIGNATURE_LENGTH");
     expect(short.message).toContain("255 bytes");
 
     const ec = new Uint8Array(generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "der" }));
-    expect((await kitErrorAsync(() => buildSelfSignedCertificate(options({ publicKeySpki: ec })))).code).toBe("NOT_RSA_KEY");
-    expect((await kitErrorAsync(() => buildSelfSignedCertificate(options({ publicKeySpki: Uint8Array.of(1, 2, 3) })))).code).toBe("BAD_PUBLIC_KEY");
-    expect((await kitErrorAsync(() => buildSelfSignedCertificate(options({ notBefore: NOT_AFTER, notAfter: NOT_BEFORE })))).code).toBe("BAD_VALIDITY");
-    expect((await kitErrorAsync(() => buildSelfSignedCertificate(options({ notAfter: new Date("nope") })))).code).toBe("BAD_VALIDITY");
-    expect((await kitErrorAsync(() => buildSelfSignedCertificate(options({ serialNumber: new Uint8Array(3) })))).code).toBe("BAD_SERIAL");
-    expect((await kitErrorAsync(() => buildSelfSignedCertificate(options({ serialNumber: new Uint8Array(21).fill(1) })))).code).toBe("BAD_SERIAL");
-    const subject = await kitErrorAsync(() => buildSelfSignedCertificate(options({ subject: "XX=foo" })));
+    expect((await rejectedKitError(() => buildSelfSignedCertificate(options({ publicKeySpki: ec })))).code).toBe("NOT_RSA_KEY");
+    expect((await rejectedKitError(() => buildSelfSignedCertificate(options({ publicKeySpki: Uint8Array.of(1, 2, 3) })))).code).toBe("BAD_PUBLIC_KEY");
+    expect((await rejectedKitError(() => buildSelfSignedCertificate(options({ notBefore: NOT_AFTER, notAfter: NOT_BEFORE })))).code).toBe("BAD_VALIDITY");
+    expect((await rejectedKitError(() => buildSelfSignedCertificate(options({ notAfter: new Date("nope") })))).code).toBe("BAD_VALIDITY");
+    expect((await rejectedKitError(() => buildSelfSignedCertificate(options({ serialNumber: new Uint8Array(3) })))).code).toBe("BAD_SERIAL");
+    expect((await rejectedKitError(() => buildSelfSignedCertificate(options({ serialNumber: new Uint8Array(21).fill(1) })))).code).toBe("BAD_SERIAL");
+    const subject = await rejectedKitError(() => buildSelfSignedCertificate(options({ subject: "XX=foo" })));
     expect(subject.code).toBe("BAD_SUBJECT");
     expect(subject.message).toContain('"XX"');
-    expect((await kitErrorAsync(() => buildSelfSignedCertificate(options({ subject: "CN=a, C=USA" })))).code).toBe("BAD_SUBJECT");
+    expect((await rejectedKitError(() => buildSelfSignedCertificate(options({ subject: "CN=a, C=USA" })))).code).toBe("BAD_SUBJECT");
   });
 });
 
@@ -255,9 +237,9 @@ describe("distinguished names", () => {
       ["S", "2.5.4.8"],
       ["2.5.4.97", "2.5.4.97"],
     ]);
-    expect(kitError(() => parseDistinguishedName("CN=")).code).toBe("BAD_SUBJECT");
-    expect(kitError(() => parseDistinguishedName('CN="open')).code).toBe("BAD_SUBJECT");
-    expect(kitError(() => parseDistinguishedName("  ")).code).toBe("BAD_SUBJECT");
+    expect(thrownKitError(() => parseDistinguishedName("CN=")).code).toBe("BAD_SUBJECT");
+    expect(thrownKitError(() => parseDistinguishedName('CN="open')).code).toBe("BAD_SUBJECT");
+    expect(thrownKitError(() => parseDistinguishedName("  ")).code).toBe("BAD_SUBJECT");
   });
 
   test("encode then format round-trips, escaping what needs it", () => {
@@ -336,14 +318,14 @@ describe("parseCertificate", () => {
   });
 
   opensslTest(`a private key PEM is NOT_CERTIFICATE and the message names the label${HAS_OPENSSL ? "" : NO_OPENSSL}`, () => {
-    const error = kitError(() => parseCertificate(readText("rsa-key.pem")));
+    const error = thrownKitError(() => parseCertificate(readText("rsa-key.pem")));
     expect(error.code).toBe("NOT_CERTIFICATE");
     expect(error.message).toContain('"PRIVATE KEY"');
     expect(error.hint).toContain("BEGIN CERTIFICATE");
   });
 
   opensslTest(`a PFX is NOT_CERTIFICATE and is called a PKCS#12 / PFX file${HAS_OPENSSL ? "" : NO_OPENSSL}`, () => {
-    const error = kitError(() => parseCertificate(read("bundle.pfx")));
+    const error = thrownKitError(() => parseCertificate(read("bundle.pfx")));
     expect(error.code).toBe("NOT_CERTIFICATE");
     expect(error.message).toContain("PKCS#12 / PFX");
     expect(error.hint).toContain("pkcs12");
@@ -352,15 +334,15 @@ describe("parseCertificate", () => {
   test("other things that are not certificates: random bytes, keys in DER, a public key PEM, plain text, empty", () => {
     const random = Uint8Array.from({ length: 300 }, (_, i) => (i * 151 + 7) & 0xff);
     for (const input of [random, Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x05), new Uint8Array(0), "hello, world", "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"]) {
-      expect(kitError(() => parseCertificate(input)).code).toBe("NOT_CERTIFICATE");
+      expect(thrownKitError(() => parseCertificate(input)).code).toBe("NOT_CERTIFICATE");
     }
     const pkcs8 = new Uint8Array(privateKey.export({ type: "pkcs8", format: "der" }));
-    expect(kitError(() => parseCertificate(pkcs8)).message).toContain("PKCS#8 private key");
+    expect(thrownKitError(() => parseCertificate(pkcs8)).message).toContain("PKCS#8 private key");
     const pkcs1 = new Uint8Array(privateKey.export({ type: "pkcs1", format: "der" }));
-    expect(kitError(() => parseCertificate(pkcs1)).message).toContain("PKCS#1 RSA private key");
-    expect(kitError(() => parseCertificate(spki)).message).toContain("public key");
+    expect(thrownKitError(() => parseCertificate(pkcs1)).message).toContain("PKCS#1 RSA private key");
+    expect(thrownKitError(() => parseCertificate(spki)).message).toContain("public key");
     const publicPem = publicKey.export({ type: "spki", format: "pem" }) as string;
-    expect(kitError(() => parseCertificate(publicPem)).message).toContain('"PUBLIC KEY"');
+    expect(thrownKitError(() => parseCertificate(publicPem)).message).toContain('"PUBLIC KEY"');
   });
 
   test("hash functions can be injected (the workshop passes its own SHA-1 and SHA-256)", async () => {
