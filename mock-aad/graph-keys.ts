@@ -46,16 +46,14 @@
  *     a valid certificate cannot use these actions again).
  */
 import { X509Certificate } from "node:crypto";
+import { MAX_PROOF_LIFETIME_SECONDS, PROOF_AUDIENCE } from "../lib/entra/protocol.ts";
 import { RESOURCE_CLOCK_SKEW_SECONDS, rolesOf } from "./bearer.ts";
 import { ALGORITHMS, decodeJsonPart, verifySignature } from "./check-assertion.ts";
 import { readBodyAtMost } from "./form.ts";
 import { recordKeyChange } from "./key-replication.ts";
 import { keyCredential, type Application, type KeyCredential } from "./registry.ts";
 
-/** The proof's aud: Azure AD Graph's application ID (not Microsoft Graph's 00000003-…). */
-export const PROOF_AUDIENCE = "00000002-0000-0000-c000-000000000000";
-/** exp − nbf at most (the docs: exp "should be nbf + 10 mins"). */
-export const MAX_PROOF_LIFETIME_SECONDS = 600;
+export { MAX_PROOF_LIFETIME_SECONDS, PROOF_AUDIENCE } from "../lib/entra/protocol.ts";
 
 /** Application permissions that let an app roll another app's keys (the actions' Permissions table). */
 const KEY_WRITERS = ["Application.ReadWrite.All", "Directory.ReadWrite.All"];
