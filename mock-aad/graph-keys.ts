@@ -205,7 +205,9 @@ export function checkProof(proof: string, app: Application, now: Date): ProofVer
   // The signature over ASCII(header "." payload), RFC 7515 §5.2, against each registered certificate.
   const signingInput = Buffer.from(`${h}.${p}`, "ascii");
   const signature = Buffer.from(s, "base64url");
-  const signer = app.keyCredentials.find((k) => {
+  // A key may be registered twice (a renewed certificate of the same key): a valid registration wins.
+  const byValidity = [...app.keyCredentials].sort((a, b) => Number(isValidAt(b, now)) - Number(isValidAt(a, now)));
+  const signer = byValidity.find((k) => {
     const publicKey = new X509Certificate(Buffer.from(k.certificateDer)).publicKey;
     return publicKey.asymmetricKeyType === "rsa" && verifySignature(spec, publicKey, signingInput, signature);
   });
