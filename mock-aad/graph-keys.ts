@@ -151,13 +151,17 @@ function removeKey(input: KeyActionInput, keyId: string): KeyActionAnswer {
   return { status: 204 };
 }
 
-/** A registered certificate as Graph's keyCredential resource; key is null, as Graph returns it outside $select. */
-export function keyCredentialResource(k: KeyCredential): Record<string, unknown> {
+/**
+ * A registered certificate as Graph's keyCredential resource. key (the DER, base64) is "returned only
+ * on $select for a single object, that is, GET applications/{applicationId}?$select=keyCredentials
+ * … otherwise, it's always null" (https://learn.microsoft.com/graph/api/resources/keycredential).
+ */
+export function keyCredentialResource(k: KeyCredential, withKey = false): Record<string, unknown> {
   return {
     customKeyIdentifier: thumbprint(k),
     displayName: k.displayName,
     endDateTime: graphDate(k.endDateTime),
-    key: null,
+    key: withKey ? Buffer.from(k.certificateDer).toString("base64") : null,
     keyId: k.keyId,
     startDateTime: graphDate(k.startDateTime),
     type: "AsymmetricX509Cert",
