@@ -9,8 +9,8 @@ import { createPrivateKey, sign, X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_APP_OBJECT_ID, keyCredential } from "../../mock-aad/index.ts";
-import { GRAPH_RESOURCE, startInteropMock, writeSecretFile, type InteropMock } from "./harness.ts";
-import { packageVersion, runNodeClient } from "./node-client.ts";
+import { startInteropMock, writeSecretFile, type InteropMock } from "./harness.ts";
+import { graphClientJob, packageVersion, runNodeClient } from "./node-client.ts";
 
 const VERSION = packageVersion("@microsoft/microsoft-graph-client");
 
@@ -32,18 +32,7 @@ function proof(certPemPath: string, keyPemPath: string, claims: Record<string, u
 }
 
 describe(`@microsoft/microsoft-graph-client ${VERSION}: addKey and removeKey on the mock`, () => {
-  const call = (certificatePath: string, path: string, body: unknown) =>
-    runNodeClient(mock, "graph-client", {
-      tenantId: mock.tenant,
-      clientId: mock.clientId,
-      certificatePath,
-      authorityHost: mock.url,
-      scopes: [`${GRAPH_RESOURCE}/.default`],
-      baseUrl: `${mock.url}/graph`,
-      customHosts: ["127.0.0.1"],
-      path,
-      body,
-    });
+  const call = (certificatePath: string, path: string, body: unknown) => runNodeClient(mock, "graph-client", graphClientJob(mock, certificatePath, path, { body }));
   const newCertDer = () => new X509Certificate(readFileSync(mock.unregistered.certPemPath)).raw.toString("base64");
 
   it("a proof with Microsoft Graph's ID as aud: the SDK throws GraphError 401 Authentication_MissingOrMalformed", async () => {
