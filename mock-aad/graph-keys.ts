@@ -56,7 +56,11 @@ import { keyCredential, type Application, type KeyCredential } from "./registry.
 
 export { MAX_PROOF_LIFETIME_SECONDS, PROOF_AUDIENCE } from "../lib/entra/protocol.ts";
 
-/** Application permissions that let an app roll another app's keys (the actions' Permissions table). */
+/**
+ * Application permissions that let an app roll another app's keys (the actions' Permissions table).
+ * Application.ReadWrite.OwnedBy is left out: it covers the apps the caller owns, and the mock records
+ * no owners (an app rolling its own keys needs no permission at all).
+ */
 const KEY_WRITERS = ["Application.ReadWrite.All", "Directory.ReadWrite.All"];
 
 const MAX_BODY = 64 * 1024;
