@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run mock-aad`: the mock Entra ID as a real HTTPS server, for MSAL, @azure/identity, curl and
  * PowerShell in another terminal.
@@ -62,7 +63,7 @@ const OPTIONS = {
       "JSON registry added to the default one:",
       '  { "tenants": [{ "id", "displayName", "domains": [] }],',
       '    "applications": [{ "appId", "tenantId", "displayName",',
-      '        "certificates": ["app.cer" | { "path", "start", "end" }],',
+      '        "keyCredentials": ["app.cer" | { "path", "start", "end" }],',
       '        "appRoleGrants": { "<resource URI or appId>": ["Role"] },',
       '        "azureRoles": [], "enabled": true }],',
       '    "resources": [{ "appId", "identifierUris": [], "displayName",',
@@ -76,10 +77,13 @@ const OPTIONS = {
   help: { ...HELP_OPTION, description: "this text" },
 } as const satisfies OptionTable;
 
-const COMMAND: CommandSpec<typeof OPTIONS> = { command: "npm run mock-aad", options: OPTIONS, positionals: false, npmFlags: ["json"] };
+/** The installed package's bin (package.json "bin") runs this file compiled to .js; the kit's npm script runs the .ts. */
+export const BIN_NAME = "entra-mock-aad";
+const AS_BIN = import.meta.url.endsWith(".js");
+const COMMAND: CommandSpec<typeof OPTIONS> = { command: AS_BIN ? `npx ${BIN_NAME}` : "npm run mock-aad", options: OPTIONS, positionals: false, npmFlags: ["json"] };
 
 export function mockAadHelp(): string {
-  return `npm run mock-aad -- [options]
+  return `${AS_BIN ? `npx ${BIN_NAME}` : "npm run mock-aad --"} [options]
 
 Starts the mock Entra ID as an HTTPS server (MSAL and @azure/identity refuse http://).
 It makes a local CA and a server certificate in <out>/mock-aad/ on first use.
@@ -144,6 +148,7 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
   }
   const log = (text: string) => (options.json ? io.err(text) : io.out(text));
   const setup = buildRegistry(options);
+  for (const warning of setup.warnings) io.err(`${c.yellow(warning)}\n`);
   const tls = await ensureLocalTls({ dir: join(options.out, "mock-aad") });
   const mock = createMockAad({ registry: setup.registry, onRequest: (entry) => log(requestLine(entry, c)) });
   const server = await startMockServer({ port: options.port, host: options.host, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
