@@ -3,28 +3,28 @@
 //   NODE_OPTIONS=--experimental-vm-modules npx jest          (PowerShell: $env:NODE_OPTIONS="--experimental-vm-modules"; npx jest)
 import { ConfidentialClientApplication } from "@azure/msal-node";
 import { setupServer } from "msw/node";
-import { createMockAad, createThrowawayCertificate, defaultRegistry, mockAadHandlers, DEMO_CLIENT_ID, DEMO_TENANT_ID } from "entra-cert-auth-workshop/mock-aad";
+import { createMockAad, createThrowawayCertificate, defaultRegistry, keyCredential, mockAadHandlers, DEMO_CLIENT_ID, DEMO_TENANT_ID } from "entra-cert-auth-workshop/mock-aad";
 
-const mine = createThrowawayCertificate(); // a new key and certificate, for this run only
-const server = setupServer(...mockAadHandlers(createMockAad({ registry: defaultRegistry({ keyCredentials: [mine.certificatePem] }) })));
+const current = createThrowawayCertificate();
+const retired = createThrowawayCertificate(); // still registered, but its key credential ended yesterday
+const yesterday = new Date(Date.now() - 24 * 60 * 60 * 1000);
+const registry = defaultRegistry({ keyCredentials: [current.certificatePem, keyCredential(retired.certificatePem, { end: yesterday })] });
+const server = setupServer(...mockAadHandlers(createMockAad({ registry })));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterAll(() => server.close());
 
-const app = (certificate) =>
-  new ConfidentialClientApplication({
-    auth: {
-      clientId: DEMO_CLIENT_ID,
-      authority: `https://login.microsoftonline.com/${DEMO_TENANT_ID}`,
-      clientCertificate: { thumbprintSha256: certificate.thumbprintSha256, privateKey: certificate.privateKeyPem },
-    },
-  });
+function graphTokenWith({ thumbprintSha256, privateKeyPem }) {
+  const authority = `https://login.microsoftonline.com/${DEMO_TENANT_ID}`;
+  const app = new ConfidentialClientApplication({ auth: { clientId: DEMO_CLIENT_ID, authority, clientCertificate: { thumbprintSha256, privateKey: privateKeyPem } } });
+  return app.acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] });
+}
 
-test("the app gets a Graph token with its certificate and calls Graph, offline", async () => {
-  const result = await app(mine).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] });
-  const users = await fetch("https://graph.microsoft.com/v1.0/users", { headers: { Authorization: `Bearer ${result.accessToken}` } });
-  expect(users.status).toBe(200);
+test("the current certificate gets a Graph token with the app's roles", async () => {
+  const { accessToken } = await graphTokenWith(current);
+  const claims = JSON.parse(Buffer.from(accessToken.split(".")[1], "base64url").toString());
+  expect(claims.roles).toContain("User.Read.All");
 });
 
-test("a certificate that is not registered gets AADSTS700027", async () => {
-  await expect(app(createThrowawayCertificate()).acquireTokenByClientCredential({ scopes: ["https://graph.microsoft.com/.default"] })).rejects.toThrow(/AADSTS700027/);
+test("a key credential past its end date gets AADSTS700027 (the key used is expired)", async () => {
+  await expect(graphTokenWith(retired)).rejects.toThrow(/AADSTS700027.*The key used is expired/);
 });
