@@ -8,6 +8,7 @@
  *   npm run mock-aad -- --cert my-app.cer --tenant <GUID> --client-id <GUID>
  *   npm run mock-aad -- --config registry.json
  *   npm run mock-aad -- --port 0 --json       one JSON line (url, tenant, …) for a script; the log on stderr
+ *   npx entra-mock-aad --port 0 --cert my.pem the installed package's bin: this file, compiled (dist/)
  *
  * Options, --help and the error report are every command's (steps/command.ts, which imports nothing
  * of the workshop, so the mock stays free of steps/). The --config format is in config-file.ts (and in --help); certificate paths are relative to the file.

@@ -1,6 +1,6 @@
 /**
  * `npm run test:package`: the kit as another project gets it. Packs the tarball (npm pack, which
- * runs the "prepack" build), installs it into an empty project under os.tmpdir() with npm (from the
+ * runs the "prepare" build), installs it into an empty project under os.tmpdir() with npm (from the
  * local cache when it can: --offline, else --prefer-offline, which asks the registry only for what the
  * cache lacks), then, with plain Node (no tsx, no vitest):
  *   - runs README.md's node:test example (taken from README.md itself) with `node --test`, and its
@@ -83,7 +83,7 @@ beforeAll(async () => {
   const started = Date.now();
   const packed = await npm(["pack", "--json", "--pack-destination", work], ROOT);
   expect(packed.code, packed.stderr).toBe(0);
-  // npm pack --json prints the prepack build's lines first; the JSON array is the rest.
+  // npm pack --json prints the prepare build's lines first; the JSON array is the rest.
   const info = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[\n"))) as Array<{ filename: string; files: Array<{ path: string }>; size: number; unpackedSize: number }>;
   tarball = join(work, info[0]!.filename);
   tarballFiles = info[0]!.files.map((f) => f.path);
