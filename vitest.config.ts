@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     // test/interop runs real clients as programs: `npm run test:interop` (vitest.interop.config.ts).
-    exclude: ["test/**/*.slow.test.ts", "test/interop/**"],
+    // test/package packs and installs the kit: `npm run test:package` (vitest.package.config.ts).
+    exclude: ["test/**/*.slow.test.ts", "test/interop/**", "test/package/**"],
     testTimeout: 20_000,
   },
 });

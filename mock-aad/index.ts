@@ -36,4 +36,5 @@ export {
   type Tenant,
 } from "./registry.ts";
 export { createSigningKey, SIGNING_CERTIFICATE_SUBJECT, type SigningKey } from "./signing-key.ts";
+export { createThrowawayCertificate, type ThrowawayCertificate, type ThrowawayCertificateOptions } from "./throwaway-certificate.ts";
 export { DEMO_CLIENT_ID, DEMO_TENANT_DOMAIN, DEMO_TENANT_ID } from "../lib/entra/demo.ts";

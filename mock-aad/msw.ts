@@ -6,7 +6,7 @@
  *   import { setupServer } from "msw/node";
  *   import { createMockAad, mockAadHandlers } from "./mock-aad/index.ts";
  *
- *   const mock = createMockAad({ registry: defaultRegistry({ certificates: [certDer] }) });
+ *   const mock = createMockAad({ registry: defaultRegistry({ keyCredentials: [certDer] }) });
  *   const server = setupServer(...mockAadHandlers(mock));
  *   beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
  *   afterAll(() => server.close());

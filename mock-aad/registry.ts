@@ -179,13 +179,25 @@ export function defaultResources(): Resource[] {
 }
 
 export interface DefaultRegistryOptions {
-  /** Certificates (DER or PEM) registered on the demo app. */
+  /**
+   * The demo app's registered certificates (Graph's application.keyCredentials, the same name as in
+   * Application and in --config): certificates as DER or PEM, or entries made by keyCredential() for
+   * other dates or a keyId of your own.
+   */
+  keyCredentials?: Array<KeyCredential | Uint8Array | string>;
+  /** @deprecated The old name of keyCredentials (certificates only); use keyCredentials. */
   certificates?: Array<Uint8Array | string>;
+}
+
+/** A registered certificate from what a caller gives: a KeyCredential as it is, a certificate (DER or PEM) through keyCredential(). */
+function asKeyCredential(entry: KeyCredential | Uint8Array | string): KeyCredential {
+  // By shape, not instanceof: a Buffer from another realm (jest's test contexts) is no instanceof Uint8Array here.
+  return typeof entry === "object" && "certificateDer" in entry ? entry : keyCredential(entry);
 }
 
 /**
  * The demo tenant (DEMO_TENANT_ID, DEMO_TENANT_DOMAIN) with the demo app (DEMO_CLIENT_ID,
- * "Entra workshop demo app") holding the given certificates and these grants: Graph
+ * "Entra workshop demo app") holding the given key credentials and these grants: Graph
  * Application.Read.All, Organization.Read.All (Get-MgOrganization, seed 003) and User.Read.All, the demo API's Demo.Read, and Azure Digital Twins Data
  * Reader (an Azure role, not a token role, as in Azure).
  */
@@ -207,7 +219,7 @@ export function defaultRegistry(options: DefaultRegistryOptions = {}): Registry 
         displayName: DEMO_APP_DISPLAY_NAME,
         tenantId: DEMO_TENANT_ID,
         enabled: true,
-        keyCredentials: (options.certificates ?? []).map((certificate) => keyCredential(certificate)),
+        keyCredentials: [...(options.keyCredentials ?? []), ...(options.certificates ?? [])].map(asKeyCredential),
         appRoleGrants: {
           [GRAPH_APP_ID]: ["Application.Read.All", "Organization.Read.All", "User.Read.All"],
           [DEMO_API_APP_ID]: ["Demo.Read"],

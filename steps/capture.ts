@@ -45,16 +45,18 @@ export async function captureCommand(command: string, outDir: string): Promise<{
   return { code, text: shown.replace(/^\n+/, "") };
 }
 
-/** Code examples a guide shows from a real file: `<!-- example: test/x.test.ts -->` before a ```ts block. */
-const EXAMPLE = /<!-- example: ([^>]+?) -->\n```ts\n([\s\S]*?)```/g;
+/** Code examples a guide shows from a real file: `<!-- example: test/x.test.ts -->` before a ```ts (or ```js, ```json…) block. */
+const EXAMPLE = /<!-- example: ([^>]+?) -->\n```(\w+)\n([\s\S]*?)```/g;
 
 export interface ExampleBlock {
   file: string;
+  /** The fence's language: ts, js, json… */
+  language: string;
   shown: string;
   index: number;
   length: number;
 }
 
 export function exampleBlocks(markdown: string): ExampleBlock[] {
-  return [...markdown.matchAll(EXAMPLE)].map((m) => ({ file: m[1]!, shown: m[2]!, index: m.index!, length: m[0].length }));
+  return [...markdown.matchAll(EXAMPLE)].map((m) => ({ file: m[1]!, language: m[2]!, shown: m[3]!, index: m.index!, length: m[0].length }));
 }

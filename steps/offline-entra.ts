@@ -56,7 +56,7 @@ export interface OfflineEntra {
 export async function startOfflineEntra(ctx: Context): Promise<OfflineEntra> {
   let counter = 0;
   const mock = createMockAad({
-    registry: defaultRegistry({ certificates: [ctx.ws.read("cert.cer")] }),
+    registry: defaultRegistry({ keyCredentials: [ctx.ws.read("cert.cer")] }),
     clock: () => ctx.now(),
     ids: () => uuidV4(ctx.randomBytes(`mock-id-${counter++}`, 16)),
     signingKey: ctx.fixed ? await fixedSigningKey(ctx) : workspaceSigningKey(ctx),

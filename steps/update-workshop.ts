@@ -34,7 +34,7 @@ for (const name of ["WORKSHOP.md", "README.md"]) {
       if (code !== 0) throw new Error(`"${block.command}" exited with ${code}:\n${text}`);
       return `<!-- output: ${block.command} -->\n\`\`\`text\n${text}\`\`\``;
     });
-    markdown = await rewrite(markdown, exampleBlocks(markdown), async (block) => `<!-- example: ${block.file} -->\n\`\`\`ts\n${readFileSync(join(root, block.file), "utf8")}\`\`\``);
+    markdown = await rewrite(markdown, exampleBlocks(markdown), async (block) => `<!-- example: ${block.file} -->\n\`\`\`${block.language}\n${readFileSync(join(root, block.file), "utf8")}\`\`\``);
     if (shownTable(markdown) !== undefined) markdown = replaceTable(markdown, troubleshootingTable());
     writeFileSync(file, markdown);
     console.log(`${name}: ${outputBlocks(markdown).length} output blocks and ${exampleBlocks(markdown).length} examples updated.`);

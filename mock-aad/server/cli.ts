@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run mock-aad`: the mock Entra ID as a real HTTPS server, for MSAL, @azure/identity, curl and
  * PowerShell in another terminal.
@@ -7,6 +8,7 @@
  *   npm run mock-aad -- --cert my-app.cer --tenant <GUID> --client-id <GUID>
  *   npm run mock-aad -- --config registry.json
  *   npm run mock-aad -- --port 0 --json       one JSON line (url, tenant, …) for a script; the log on stderr
+ *   npx entra-mock-aad --port 0 --cert my.pem the installed package's bin: this file, compiled (dist/)
  *
  * Options, --help and the error report are every command's (steps/command.ts, which imports nothing
  * of the workshop, so the mock stays free of steps/). The --config format is in config-file.ts (and in --help); certificate paths are relative to the file.
@@ -62,7 +64,7 @@ const OPTIONS = {
       "JSON registry added to the default one:",
       '  { "tenants": [{ "id", "displayName", "domains": [] }],',
       '    "applications": [{ "appId", "tenantId", "displayName",',
-      '        "certificates": ["app.cer" | { "path", "start", "end" }],',
+      '        "keyCredentials": ["app.cer" | { "path", "start", "end" }],',
       '        "appRoleGrants": { "<resource URI or appId>": ["Role"] },',
       '        "azureRoles": [], "enabled": true }],',
       '    "resources": [{ "appId", "identifierUris": [], "displayName",',
@@ -77,10 +79,13 @@ const OPTIONS = {
   help: { ...HELP_OPTION, description: "this text" },
 } as const satisfies OptionTable;
 
-const COMMAND: CommandSpec<typeof OPTIONS> = { command: "npm run mock-aad", options: OPTIONS, positionals: false, npmFlags: ["json"] };
+/** The installed package's bin (package.json "bin") runs this file compiled to .js; the kit's npm script runs the .ts. */
+export const BIN_NAME = "entra-mock-aad";
+const AS_BIN = import.meta.url.endsWith(".js");
+const COMMAND: CommandSpec<typeof OPTIONS> = { command: AS_BIN ? `npx ${BIN_NAME}` : "npm run mock-aad", options: OPTIONS, positionals: false, npmFlags: ["json"] };
 
 export function mockAadHelp(): string {
-  return `npm run mock-aad -- [options]
+  return `${AS_BIN ? `npx ${BIN_NAME}` : "npm run mock-aad --"} [options]
 
 Starts the mock Entra ID as an HTTPS server (MSAL and @azure/identity refuse http://).
 It makes a local CA and a server certificate in <out>/mock-aad/ on first use.
@@ -151,6 +156,7 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
   }
   const log = (text: string) => (options.json ? io.err(text) : io.out(text));
   const setup = buildRegistry(options);
+  for (const warning of setup.warnings) io.err(`${c.yellow(warning)}\n`);
   const tls = await ensureLocalTls({ dir: join(options.out, "mock-aad") });
   const mock = createMockAad({ registry: setup.registry, ...(options.replicationDelaySeconds ? { replicationDelaySeconds: options.replicationDelaySeconds } : {}), onRequest: (entry) => log(requestLine(entry, c)) });
   const server = await startMockServer({ port: options.port, host: options.host, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });

@@ -9,7 +9,7 @@
  *     "tenants": [{ "id": "<tenant GUID>", "displayName": "Contoso", "domains": ["contoso.onmicrosoft.com"] }],
  *     "applications": [{
  *       "appId": "<client GUID>", "tenantId": "<tenant GUID>", "displayName": "my daemon",
- *       "certificates": ["my-app.cer", { "path": "old.pem", "start": "2025-01-01", "end": "2026-01-01" }],
+ *       "keyCredentials": ["my-app.cer", { "path": "old.pem", "start": "2025-01-01", "end": "2026-01-01" }],
  *       "appRoleGrants": { "https://graph.microsoft.com": ["User.Read.All"] },
  *       "azureRoles": ["Azure Digital Twins Data Reader"], "enabled": true
  *     }],
@@ -17,7 +17,10 @@
  *                     "accessTokenVersion": 2, "appRoles": ["Things.Read"] }]
  *   }
  *
- * appRoleGrants keys are a resource's appId or one of its identifier URIs.
+ * appRoleGrants keys are a resource's appId or one of its identifier URIs. "keyCredentials" is
+ * Graph's name for an application's registered certificates, and the in-process one (Application,
+ * defaultRegistry); the file's older name "certificates" is still read, with a deprecation line.
+ * A key credential may also carry "keyId" and "displayName" (by default made from the certificate).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
@@ -45,7 +48,7 @@ export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
   } else {
     for (const der of workshopCertificates(options.out)) certificates.push({ file: join(options.out, "cert.cer"), der });
   }
-  const registry = defaultRegistry({ certificates: certificates.map((c) => c.der) });
+  const registry = defaultRegistry({ keyCredentials: certificates.map((c) => c.der) });
   const tenant = registry.tenants[0]!;
   const app = registry.applications[0]!;
   if (options.tenant !== undefined) {
@@ -57,8 +60,9 @@ export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
     }
   }
   if (options.clientId !== undefined) app.appId = options.clientId;
-  if (options.config !== undefined) applyConfigFile(registry, options.config);
+  const warnings = options.config === undefined ? [] : applyConfigFile(registry, options.config);
   return {
+    warnings,
     registry,
     tenant: options.tenant ?? DEMO_TENANT_ID,
     clientId: app.appId,
@@ -83,8 +87,12 @@ function readCertificateFile(file: string, what: string): Uint8Array {
   }
 }
 
-/** Adds the tenants, applications and resources of a --config JSON file (format in the file comment). */
-export function applyConfigFile(registry: Registry, path: string): void {
+/**
+ * Adds the tenants, applications and resources of a --config JSON file (format in the file comment);
+ * returns the deprecation lines to print (one per old name used).
+ */
+export function applyConfigFile(registry: Registry, path: string): string[] {
+  const warnings: string[] = [];
   let config: unknown;
   try {
     config = JSON.parse(readFileSync(path, "utf8"));
@@ -140,8 +148,11 @@ export function applyConfigFile(registry: Registry, path: string): void {
         grants[resource.appId] = stringArray(roles, `${at}.appRoleGrants["${key}"]`, bad);
       }
     }
-    const certificates = a.certificates === undefined ? [] : a.certificates;
-    if (!Array.isArray(certificates)) throw bad(`${at}.certificates must be an array.`);
+    if (a.keyCredentials !== undefined && a.certificates !== undefined) throw bad(`${at} has both "keyCredentials" and its old name "certificates": keep "keyCredentials".`);
+    const name = a.keyCredentials === undefined && a.certificates !== undefined ? "certificates" : "keyCredentials";
+    if (name === "certificates") warnings.push(`${path}: ${at}.certificates is deprecated: rename it "keyCredentials" (Graph's name, and the in-process one).`);
+    const certificates = a[name] ?? [];
+    if (!Array.isArray(certificates)) throw bad(`${at}.${name} must be an array.`);
     const app: Application = {
       appId: a.appId.toLowerCase(),
       objectId: typeof a.objectId === "string" ? a.objectId : crypto.randomUUID(),
@@ -151,17 +162,20 @@ export function applyConfigFile(registry: Registry, path: string): void {
       enabled: a.enabled !== false,
       keyCredentials: certificates.map((c: unknown, j: number) => {
         const entry = typeof c === "string" ? { path: c } : c;
-        if (!isObject(entry) || typeof entry.path !== "string") throw bad(`${at}.certificates[${j}] must be a path or { "path": … }.`);
+        if (!isObject(entry) || typeof entry.path !== "string") throw bad(`${at}.${name}[${j}] must be a path or { "path": … }.`);
         const der = readCertificateFile(isAbsolute(entry.path) ? entry.path : join(base, entry.path), `${path} ${at}`);
-        const start = optionalDate(entry.start, `${at}.certificates[${j}].start`, bad);
-        const end = optionalDate(entry.end, `${at}.certificates[${j}].end`, bad);
-        return keyCredential(der, { ...(start && { start }), ...(end && { end }) });
+        const start = optionalDate(entry.start, `${at}.${name}[${j}].start`, bad);
+        const end = optionalDate(entry.end, `${at}.${name}[${j}].end`, bad);
+        const keyId = optionalString(entry.keyId, `${at}.${name}[${j}].keyId`, bad);
+        const displayName = optionalString(entry.displayName, `${at}.${name}[${j}].displayName`, bad);
+        return keyCredential(der, { ...(start && { start }), ...(end && { end }), ...(keyId && { keyId }), ...(displayName && { displayName }) });
       }),
       appRoleGrants: grants,
       azureRoles: stringArray(a.azureRoles, `${at}.azureRoles`, bad),
     };
     replaceOrAdd(registry.applications, app, (x) => x.appId === app.appId && x.tenantId === app.tenantId);
   }
+  return warnings;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -179,6 +193,12 @@ function stringArray(value: unknown, at: string, bad: (m: string) => KitError): 
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw bad(`${at} must be an array of strings.`);
   return value as string[];
+}
+
+function optionalString(value: unknown, at: string, bad: (m: string) => KitError): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value === "") throw bad(`${at} must be a non-empty string.`);
+  return value;
 }
 
 function optionalDate(value: unknown, at: string, bad: (m: string) => KitError): Date | undefined {

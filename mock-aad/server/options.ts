@@ -37,4 +37,6 @@ export interface RegistrySetup {
   certificates: Array<{ file: string; der: Uint8Array }>;
   /** True when no certificate was given and <out>/cert.cer does not exist. */
   noCertificate: boolean;
+  /** Deprecation lines about the --config file (old names it uses), printed on stderr at start. */
+  warnings: string[];
 }

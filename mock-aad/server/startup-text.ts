@@ -3,7 +3,7 @@
  * --json, the startup information as data) and one line per request.
  */
 import { createHash } from "node:crypto";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
 import type { RequestLogEntry } from "../core.ts";
 import type { LocalTls } from "./local-tls-store.ts";
@@ -17,7 +17,7 @@ export interface SnippetInfo {
   url: string;
   tenant: string;
   clientId: string;
-  /** Paths as the user types them (relative to the current folder when inside it). */
+  /** Absolute paths (display()), so that every snippet works from whichever folder it is pasted in. */
   caPath: string;
   caPathAbsolute: string;
   certPemPath: string;
@@ -69,22 +69,21 @@ const token = await credential.getToken("${SNIPPET_SCOPE}");
 console.log(token.token);
 `;
   const curl = `# bash; the assertion comes from npm run step 6 and lasts 10 minutes
-curl -sS --cacert ${info.caPath} ${tokenUrl} \\
+curl -sS --cacert "${info.caPath}" ${tokenUrl} \\
   -d client_id=${info.clientId} \\
   --data-urlencode scope=${SNIPPET_SCOPE} \\
   -d grant_type=client_credentials \\
   --data-urlencode client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer \\
-  -d client_assertion=$(cat ${info.assertionPath})
+  -d "client_assertion=$(cat "${info.assertionPath}")"
 `;
-  const winCa = info.caPath.split("/").join("\\");
   const powershell = `# Windows, once: trust the mock's CA for your user (undo: Remove-Item Cert:\\CurrentUser\\Root\\${info.caThumbprint ?? "<CA thumbprint>"})
-Import-Certificate -FilePath ${winCa} -CertStoreLocation Cert:\\CurrentUser\\Root
+Import-Certificate -FilePath "${info.caPath}" -CertStoreLocation Cert:\\CurrentUser\\Root
 $body = @{
   client_id             = "${info.clientId}"
   scope                 = "${SNIPPET_SCOPE}"
   grant_type            = "client_credentials"
   client_assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-  client_assertion      = (Get-Content ${info.assertionPath.split("/").join("\\")} -Raw).Trim()
+  client_assertion      = (Get-Content "${info.assertionPath}" -Raw).Trim()
 }
 $response = Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Body $body
 $token = $response.access_token   # step 8's snippet sends it as the Bearer token
@@ -175,8 +174,10 @@ export function requestLine(entry: RequestLogEntry, c: ChalkInstance, now = new 
   return `  ${c.dim(time)}  ${entry.method.padEnd(4)} ${entry.path}  ${status}${code}${detail}\n`;
 }
 
-/** A path as the user types it: relative to the current folder when inside it, else absolute. */
+/**
+ * A path as the startup text prints it: absolute (resolved from the current folder, the caller's
+ * with the installed bin), in the platform's own form, so a snippet works from any folder.
+ */
 export function display(path: string): string {
-  const rel = relative(process.cwd(), resolve(path));
-  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : resolve(path);
+  return resolve(path);
 }

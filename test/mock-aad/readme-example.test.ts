@@ -1,4 +1,4 @@
-// The example README.md shows under "Use the mock in your own tests" (a test keeps the two equal).
+// The kit's own in-process example that WORKSHOP.md shows under "Use the mock in your own tests" (a test keeps the two equal); README.md shows the installed package's (test/package/examples).
 import { readFileSync } from "node:fs";
 import { X509Certificate } from "node:crypto";
 import { ConfidentialClientApplication } from "@azure/msal-node";
@@ -8,7 +8,7 @@ import { createMockAad, defaultRegistry, mockAadHandlers, DEMO_CLIENT_ID, DEMO_T
 
 const cert = readFileSync("test/fixtures/pfx/fixture-cert.pem", "utf8"); // your app's certificate (throwaway here)
 const key = readFileSync("test/fixtures/pfx/fixture-throwaway-key.pem", "utf8");
-const server = setupServer(...mockAadHandlers(createMockAad({ registry: defaultRegistry({ certificates: [cert] }) })));
+const server = setupServer(...mockAadHandlers(createMockAad({ registry: defaultRegistry({ keyCredentials: [cert] }) })));
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterAll(() => server.close());
 
