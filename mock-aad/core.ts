@@ -35,11 +35,12 @@ import { randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
 import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENTS, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.ts";
-import { entraJsonResponse, type ResponseContext } from "./error-response.ts";
+import { entraHeaders, entraJsonResponse, type ResponseContext } from "./error-response.ts";
 import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
 import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
+import { describeRoutes } from "./routes.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
 
 /** OpenID Connect scopes a client may add to /.default (MSAL Go does); they ask for no resource. */
@@ -122,6 +123,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     try {
       exchange = { request, url, origin: url.origin, context: { now: clock(), traceId: ids(), correlationId: correlationId(request, url, ids) } };
       response = await route(exchange);
+      if (request.method === "HEAD") response = new Response(null, { status: response.status, headers: response.headers }); // RFC 9110 §9.3.2: the GET's headers, no body
     } catch (error) {
       detail = error instanceof Error ? error.message : String(error);
       const context = exchange?.context ?? { now: safe(clock, () => new Date()), traceId: safe(ids, randomUUID), correlationId: randomUUID() };
@@ -206,6 +208,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
 
   async function token(exchange: Exchange, segment: string, version: "v1" | "v2"): Promise<Response> {
     const { request } = exchange;
+    // CORS preflight: Entra's own refusal once read "only accepts POST, OPTIONS requests" (entra-errors.md 900561).
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: withAllow(entraHeaders(exchange.context), "POST, OPTIONS") });
     if (request.method !== "POST") return fail(exchange, "900561", { method: request.method });
     const resolved = resolveTenant(segment);
     if (resolved.kind === "malformed") return fail(exchange, "900023", { tenant: segment });
@@ -279,11 +283,13 @@ function isDnsName(text: string): boolean {
   return text.length <= 253 && /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i.test(text);
 }
 
-/** The endpoints, for the log line of a request to a path the mock does not serve. */
-const ENDPOINTS =
-  "POST /{tenant}/oauth2/v2.0/token, POST /{tenant}/oauth2/token, GET /{tenant}/v2.0/.well-known/openid-configuration, " +
-  "GET /{tenant}/.well-known/openid-configuration, GET /{tenant}/discovery/v2.0/keys, GET /{tenant}/discovery/keys, " +
-  "GET /common/discovery/instance, Graph under /graph/v1.0/…, Azure Digital Twins at POST /adt/query, Azure Resource Manager at GET /arm/subscriptions";
+/** The endpoints, for the log line of a request to a path the mock does not serve (routes.ts). */
+const ENDPOINTS = describeRoutes();
+
+function withAllow(headers: Headers, methods: string): Headers {
+  headers.set("Allow", methods);
+  return headers;
+}
 
 function safe<T>(make: () => T, fallback: () => T): T {
   try {

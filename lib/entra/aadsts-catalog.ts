@@ -131,9 +131,10 @@ const entries = [
     status: 400,
     error: "invalid_request",
     template: "The endpoint only accepts POST requests. Received a {method} request.",
-    source: "inferred (the text is as users quote it in public reports; no response body seen; status and error value inferred)",
-    evidence: "inferred",
-    meaning: "The token endpoint was called with GET (e.g. opened in a browser); it only takes a form POST.",
+    source:
+      "entra-errors.md 900561: the text pasted in microsoft/Recognizers-Text #2975 (2022) and GoogleCloudPlatform/database-assessment #331 (2023); status 400 with the older text \"only accepts POST, OPTIONS requests\" in NunoFilipeMota/PublicScripts #5 (2022, \"(400) Bad Request\"); the error value is inferred",
+    evidence: "confirmed",
+    meaning: "The token endpoint was called with GET (e.g. opened in a browser) or another method; it only takes a form POST (and a CORS preflight OPTIONS).",
     fix: "POST the form with Content-Type: application/x-www-form-urlencoded.",
   },
   {
