@@ -6,7 +6,7 @@
  * - Folders the kit creates are 0700 (owner only); existing folders are left as they are.
  * - Secret files (keys, PFX, assertions, tokens) are 0600, other files 0644; Windows ignores both.
  * - Every file is first written under an unpredictable temporary name in the same folder
- *   (16 random bytes from crypto.randomBytes), opened with O_CREAT|O_EXCL (flag "wx"), so a file or
+ *   (16 random bytes from the CSPRNG, crypto.getRandomValues), opened with O_CREAT|O_EXCL (flag "wx"), so a file or
  *   symbolic link planted under the expected name is never followed or overwritten, then renamed
  *   into place (rename(2) replaces the target in one step on the same file system).
  * - Folders are made one level at a time, never with `mkdirSync(…, { recursive: true })`: Node's
@@ -16,7 +16,6 @@
  *   fixed in Bun (oven-sh/bun pull requests #36162 and #40600 describe it); here the walk is bounded by
  *   the number of path components and the first failing mkdir is final.
  */
-import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, mkdirSync, openSync, renameSync, rmdirSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { KitError } from "./errors.ts";
@@ -119,7 +118,8 @@ export function removeEmptyFolders(created: readonly string[]): void {
  * removes it. Throws the file system's error.
  */
 export function writeTemporaryFile(path: string, data: Uint8Array | string, mode: number): string {
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(16).toString("hex")}.tmp`);
+  const random = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("hex"); // WebCrypto's CSPRNG (lib/ imports node:crypto only through lib/oracle.ts)
+  const temporary = join(dirname(path), `.${basename(path)}.${random}.tmp`);
   const fd = openSync(temporary, "wx", mode);
   try {
     const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;

@@ -22,10 +22,10 @@
  * Token request, in this order (Entra's order is not published; see check-assertion.ts for the
  * assertion's own checks):
  *   POST only (900561) → tenant well formed (900023) → tenant known (90002) → body ≤ 1 MiB (9002313)
- *   → grant_type present (900144) and client_credentials (70003) → /common, /organizations,
+ *   → no field twice (9000411) → grant_type present (900144) and client_credentials (70003) → /common, /organizations,
  *   /consumers refused (9001023) → client_id (900144) → scope (90014) or v1 resource (900144)
  *   → client_assertion or client_secret present (7000216) → client_assertion_type present (900144)
- *   and jwt-bearer (90011) → application in the tenant (700016) → enabled (7000112) → a secret
+ *   and jwt-bearer (90011) → not also a client_secret (9002313) → application in the tenant (700016) → enabled (7000112) → a secret
  *   instead of an assertion (7000215) → the assertion (check-assertion.ts) → scope is one
  *   <resource>/.default (1002012, 70011) → resource exists (500011) → token.
  */
@@ -36,7 +36,7 @@ import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
 import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENTS, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.ts";
 import { entraHeaders, entraJsonResponse, type ResponseContext } from "./error-response.ts";
-import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
+import { field, MAX_BODY_BYTES, readForm, repeatedField } from "./form.ts";
 import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
@@ -218,6 +218,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     const form = await readForm(request, maxBody);
     if (!form.ok) return fail(exchange, "9002313");
     const fields = form.fields;
+    const repeated = repeatedField(fields);
+    if (repeated !== undefined) return fail(exchange, "9000411", { parameter: repeated });
     const grantType = field(fields, "grant_type");
     if (!grantType) return fail(exchange, "900144", { parameter: "grant_type" });
     if (grantType !== "client_credentials") return fail(exchange, "70003", { grantType });
@@ -238,6 +240,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
       const assertionType = field(fields, "client_assertion_type");
       if (!assertionType) return fail(exchange, "900144", { parameter: "client_assertion_type" });
       if (assertionType !== JWT_BEARER) return fail(exchange, "90011");
+      // RFC 6749 §2.3: one way of proving who the client is per request (inferred answer: catalog).
+      if (secret) return fail(exchange, "9002313-two-credentials");
     }
 
     const application = findApplication(registry, tenant.id, clientId);
@@ -246,7 +250,10 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (!assertion) return fail(exchange, "7000215", { clientId: application.appId });
 
     const verdict = checkAssertion({ assertion, clientId, application, tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew });
-    if (!verdict.ok) return fail(exchange, verdict.id, verdict.params);
+    if (!verdict.ok) {
+      if (verdict.detail) exchange.detail = verdict.detail;
+      return fail(exchange, verdict.id, verdict.params);
+    }
 
     // What the token is for.
     let requested: string;
