@@ -157,7 +157,7 @@ const entries = [
     source: "inferred (the text is known from Entra's invalid_grant answers; its use for a request to a host the server does not serve, or a Host header that is no host, is the mock's choice)",
     evidence: "inferred",
     meaning: "The request could not be read as one for this service: the Host header names a host the server does not answer for, or is no host name at all.",
-    fix: "Send the request to the URL the mock printed at startup (or a host name you gave it with --hostname); do not set Host by hand.",
+    fix: "Send the request to the URL the mock printed at startup (or a host name given to startMockServer's hostnames option); do not set Host by hand.",
   },
   {
     id: "9002313-not-found",

@@ -9,7 +9,9 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startMockAadCli } from "../../mock-aad/server/cli.ts";
 import { ensureLocalTls } from "../../mock-aad/server/local-tls-store.ts";
+import { rejectedKitError } from "../helpers/kit-error.ts";
 import { run, tempDir } from "./helpers.ts";
 
 const POSIX = process.platform !== "win32";
@@ -108,6 +110,13 @@ describe("--out onto a path that cannot be made", () => {
   it.skipIf(process.platform !== "linux")("under /proc (Node's recursive mkdir loops there forever)", async () => {
     expectOneSentence(await step1("/proc/forbidden"), "Cannot create the folder /proc/forbidden: /proc does not allow new folders (a special file system such as procfs, or a broken link) (ENOENT).");
   }, 40_000);
+
+  it.skipIf(process.platform !== "linux")("npm run mock-aad -- --out under /proc: the same sentence, and no server started", async () => {
+    let printed = "";
+    const error = await rejectedKitError(() => startMockAadCli(["--port", "0", "--out", "/proc/forbidden"], { out: (t) => (printed += t), err: (t) => (printed += t), color: false }));
+    expect([error.code, error.message]).toEqual(["OUT_DIR", "Cannot create the folder /proc/forbidden/mock-aad: /proc does not allow new folders (a special file system such as procfs, or a broken link) (ENOENT)."]);
+    expect(printed).toBe("");
+  });
 
   it("under a regular file", async () => {
     const dir = tempDir("under-file-");
