@@ -15,6 +15,7 @@
  *   Microsoft Graph: host graph.microsoft.com, or path prefix /graph  (…/graph/v1.0/users)
  *   Azure Digital Twins: any host *.digitaltwins.azure.net, or path prefix /adt (…/adt/query)
  *   Azure Resource Manager: host management.azure.com, or path prefix /arm (…/arm/subscriptions)
+ * (The same list as data, for the log and the hardening matrix: routes.ts; a new door goes there too.)
  * The prefixes let one local server (https://127.0.0.1:PORT) serve all four; no tenant is
  * called "graph", "adt" or "arm" (a tenant is a GUID or a domain name), so they cannot clash.
  * Path segments after the tenant compare case-insensitively, the tenant too (MSAL lower-cases it).
@@ -22,10 +23,11 @@
  * Token request, in this order (Entra's order is not published; see check-assertion.ts for the
  * assertion's own checks):
  *   POST only (900561) → tenant well formed (900023) → tenant known (90002) → body ≤ 1 MiB (9002313)
- *   → no field twice (9000411) → grant_type present (900144) and client_credentials (70003) → /common, /organizations,
- *   /consumers refused (9001023) → client_id (900144) → scope (90014) or v1 resource (900144)
- *   → client_assertion or client_secret present (7000216) → client_assertion_type present (900144)
- *   and jwt-bearer (90011) → not also a client_secret (9002313) → application in the tenant (700016) → enabled (7000112) → a secret
+ *   → no field twice (9000411) → grant_type present (900144) and client_credentials (70003)
+ *   → /common, /organizations, /consumers refused (9001023) → client_id (900144) → scope (90014)
+ *   or v1 resource (900144) → client_assertion or client_secret present (7000216)
+ *   → client_assertion_type present (900144) and jwt-bearer (90011) → not also a client_secret
+ *   (9002313) → application in the tenant (700016) → enabled (7000112) → a secret
  *   instead of an assertion (7000215) → the assertion (check-assertion.ts) → scope is one
  *   <resource>/.default (1002012, 70011) → resource exists (500011) → token.
  */
