@@ -80,7 +80,7 @@ function timeChecks(s: AssertionState, payload: Record<string, unknown>): void {
     !jtiOk
       ? [{ id: "jti-missing", detail: "The payload has no jti. Microsoft's docs list it as required; the mock (like Entra today, as far as is known) does not refuse it." }]
       : guessable
-        ? [{ id: "jti-guessable", detail: `jti is "${jti as string}" (${(jti as string).length} characters): a fixed or short value, not a new random one per assertion. Entra does not refuse a jti it has seen (client evidence: Microsoft's libraries reuse theirs until exp), so a copied assertion works until it expires.`, evidence: [["jti", jti as string]], outcome: "accepted: Entra does not check jti for replay" }]
+        ? [{ id: "jti-guessable", detail: `jti is "${jti as string}" (${(jti as string).length} character${(jti as string).length === 1 ? "" : "s"}): a fixed or short value, not a new random one per assertion. Entra does not refuse a jti it has seen (client evidence: Microsoft's libraries reuse theirs until exp), so a copied assertion works until it expires.`, evidence: [["jti", jti as string]], outcome: "accepted: Entra does not check jti for replay" }]
         : [],
   );
 }

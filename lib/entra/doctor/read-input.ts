@@ -110,7 +110,7 @@ export interface ParsedForm {
 }
 
 /**
- * Splits `a=1&b=2` as application/x-www-form-urlencoded (first value wins, as the mock reads it).
+ * Splits `a=1&b=2` as application/x-www-form-urlencoded (the first value of a repeated name is kept, and the name listed in `duplicates`: the mock refuses the request, AADSTS9000411).
  * Names are trimmed (a pasted body's stray spaces), unless `exact`: the body curl builds is what the
  * server reads, and a name with a line break in it (--data-binary @file) is another name.
  */
