@@ -36,7 +36,7 @@ describe("makePrivateFolders", () => {
     expect(makePrivateFolders(join(root, "a", "b"))).toEqual([]); // already there: nothing made, nothing changed
   });
 
-  it.skipIf(!POSIX)("0700 whatever the umask (the mode is set, not left to it)", () => {
+  it.skipIf(!POSIX)("0700 whatever the umask (the mode is set, not left to it) (skipped on Windows: no POSIX modes)", () => {
     const old = process.umask(0o022);
     try {
       const [folder] = makePrivateFolders(join(temp(), "umask0"));
@@ -46,7 +46,7 @@ describe("makePrivateFolders", () => {
     }
   });
 
-  it.skipIf(process.platform !== "linux")("a path under /proc is one KitError naming why (Node's recursive mkdir spins there forever)", () => {
+  it.skipIf(process.platform !== "linux")("a path under /proc is one KitError naming why (Node's recursive mkdir spins there forever; Linux only: procfs)", () => {
     const error = thrownKitError(() => makePrivateFolders("/proc/forbidden/deeper"));
     expect(error.code).toBe("OUT_DIR");
     expect(error.message).toBe("Cannot create the folder /proc/forbidden/deeper: /proc does not allow new folders (a special file system such as procfs, or a broken link) (ENOENT).");
@@ -60,7 +60,7 @@ describe("makePrivateFolders", () => {
     expect(error.message).toBe(`Cannot create the folder ${join(root, "a-file", "sub", "deeper")}: ${join(root, "a-file")} is a file, not a folder (ENOTDIR).`);
   });
 
-  it.skipIf(!POSIX)("a dangling symbolic link is refused, not followed into a loop", () => {
+  it.skipIf(!POSIX)("a dangling symbolic link is refused, not followed into a loop (skipped on Windows: symbolic links need extra rights there)", () => {
     const root = temp();
     symlinkSync(join(root, "nowhere"), join(root, "dangling"));
     const error = thrownKitError(() => makePrivateFolders(join(root, "dangling", "out")));
@@ -131,7 +131,7 @@ describe("writeTemporaryFile and writePrivateFile", () => {
     }
   });
 
-  it.skipIf(!POSIX)("a symbolic link planted at the file's name is replaced, never written through", () => {
+  it.skipIf(!POSIX)("a symbolic link planted at the file's name is replaced, never written through (skipped on Windows: symbolic links need extra rights there)", () => {
     // writeFileSync(name) would follow the link and overwrite what it points at; a rename replaces the link.
     const root = temp();
     writeFileSync(join(root, "victim"), "untouched");

@@ -59,13 +59,13 @@ describe("the file-mode audit of a whole workshop run", () => {
     expect(names).toEqual([...SECRETS, ...PUBLIC].sort());
   });
 
-  it.skipIf(!POSIX)("credentials are 0600, the rest 0644, every folder it made 0700 (outside ones included)", () => {
+  it.skipIf(!POSIX)("credentials are 0600, the rest 0644, every folder it made 0700 (outside ones included) (skipped on Windows: no POSIX modes)", () => {
     for (const name of SECRETS) expect(mode(join(work, name)), name).toBe(0o600);
     for (const name of PUBLIC) expect(mode(join(work, name)), name).toBe(0o644);
     for (const folder of [join(root, "new"), ...walk(work).folders]) expect(mode(folder), folder).toBe(0o700);
   });
 
-  it.skipIf(!POSIX)("the mock's TLS store: keys 0600, certificates 0644, its folder 0700", async () => {
+  it.skipIf(!POSIX)("the mock's TLS store: keys 0600, certificates 0644, its folder 0700 (skipped on Windows: no POSIX modes)", async () => {
     const tls = await ensureLocalTls({ dir: join(root, "tls", "mock-aad") });
     for (const name of TLS_SECRETS) expect(mode(join(tls.dir, name)), name).toBe(0o600);
     for (const name of TLS_PUBLIC) expect(mode(join(tls.dir, name)), name).toBe(0o644);
@@ -107,11 +107,11 @@ describe("--out onto a path that cannot be made", () => {
     expect(r.stderr).toBe(`✗ ${message}\n  → Pick a folder you can write to with --out DIR.\n`);
   }
 
-  it.skipIf(process.platform !== "linux")("under /proc (Node's recursive mkdir loops there forever)", async () => {
+  it.skipIf(process.platform !== "linux")("under /proc (Node's recursive mkdir loops there forever; Linux only: procfs)", async () => {
     expectOneSentence(await step1("/proc/forbidden"), "Cannot create the folder /proc/forbidden: /proc does not allow new folders (a special file system such as procfs, or a broken link) (ENOENT).");
   }, 40_000);
 
-  it.skipIf(process.platform !== "linux")("npm run mock-aad -- --out under /proc: the same sentence, and no server started", async () => {
+  it.skipIf(process.platform !== "linux")("npm run mock-aad -- --out under /proc: the same sentence, and no server started (Linux only: procfs)", async () => {
     let printed = "";
     const error = await rejectedKitError(() => startMockAadCli(["--port", "0", "--out", "/proc/forbidden"], { out: (t) => (printed += t), err: (t) => (printed += t), color: false }));
     expect([error.code, error.message]).toEqual(["OUT_DIR", "Cannot create the folder /proc/forbidden/mock-aad: /proc does not allow new folders (a special file system such as procfs, or a broken link) (ENOENT)."]);
