@@ -7,7 +7,9 @@
  * one is inferred, and puts cheap, structural checks before the key and the signature:
  *   1. shape: three non-empty base64url parts (no + / = or whitespace), each of header and payload
  *      UTF-8 JSON objects without a byte-order mark ............................... 50027
+ *      each part the canonical base64url of its bytes, no name twice in either JSON object 50027 (inferred)
  *   2. alg: RS256, RS384, RS512 or PS256 (missing or not a string: 50027) ........ 5002738
+ *      no crit header (RFC 7515 §4.1.11: the mock understands no extension) ....... 50027 (inferred)
  *   3. claims present and typed: aud an array or not a string: 50027; iss, sub, aud
  *      missing ................................................................... 90014
  *   4. sub = iss ...................................................................... 50048
@@ -18,6 +20,7 @@
  *   8. which key: x5t#S256, else x5t, else the first x5c certificate's SHA-1, else kid (a
  *      base64url SHA-1 thumbprint, as MSAL.NET 4.7-4.9 sent it, or the credential's keyId);
  *      no header of these at all .................................................. 5002723
+ *      x5t#S256 and x5t both present and not naming the same registered key ........ 50027 (inferred)
  *      a thumbprint header that is empty or undecodable, an x5c that holds no certificate, a kid
  *      that names no key .............................................. 700027 key not found
  *   9. that key is registered on the app ................................... 700027 not registered
@@ -31,6 +34,12 @@
  * jti it has seen), typ, iat, the assertion's lifetime (the docs say Entra places no restriction on
  * exp), x5c when a thumbprint is also present.
  *
+ * The JOSE edge cases marked "inferred" above are the ones where JOSE readers disagree (RFC 7515 §4
+ * lets a reader take the last of two names or refuse; JSON.parse takes the last), so an assertion
+ * could mean one thing to the client's tooling and another to the judge. No Microsoft client sends
+ * any of them and Entra's answer is not known: a test double refuses them (catalog "50027-jose") and
+ * says why in its log. Evidence and decisions: lib/entra/evidence/entra-errors.md, "JOSE edge cases".
+ *
  * Tolerated because Microsoft's own clients send them in production (evidence: what a Microsoft
  * client sends and Entra accepts; lib/entra/evidence/clients-observed.md cites each library's source):
  * - x5t / x5t#S256 in base64url WITH `=` padding (MSAL Python), or in standard base64 with `+ / =`
@@ -42,6 +51,7 @@
  */
 import { createHash, verify, X509Certificate, constants, type KeyObject } from "node:crypto";
 import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
+import { duplicateJsonKeys } from "../lib/json-duplicate-keys.ts";
 import type { Application, KeyCredential, Tenant } from "./registry.ts";
 
 export interface AssertionCheckInput {
@@ -59,7 +69,7 @@ export interface AssertionCheckInput {
 
 export type AssertionVerdict =
   | { ok: true; key: KeyCredential; alg: string; header: Record<string, unknown>; claims: Record<string, unknown> }
-  | { ok: false; id: CatalogId; params: Record<string, string | number> };
+  | { ok: false; id: CatalogId; params: Record<string, string | number>; /** For the log: what the answer's text does not say. */ detail?: string };
 
 /** Where the workshop builds aud for: the real authority host (the request's own origin is also accepted). */
 export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
@@ -87,15 +97,26 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
   const parts = input.assertion.split(".");
   if (parts.length !== 3) return fail("50027");
   const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJsonPart(headerPart);
-  const claims = decodeJsonPart(payloadPart);
+  const headerJson = decodeJsonPart(headerPart);
+  const claimsJson = decodeJsonPart(payloadPart);
   const signature = decodeBase64url(signaturePart);
-  if (!header || !claims || !signature) return fail("50027");
+  if (!headerJson || !claimsJson || !signature) return fail("50027");
+  const named = { header: headerPart, payload: payloadPart, signature: signaturePart };
+  for (const [name, part] of Object.entries(named)) {
+    if (!isCanonicalBase64url(part)) return fail("50027-jose", {}, `the ${name} part is not canonical base64url: its last character carries non-zero trailing bits (RFC 4648 §3.5), so two texts would stand for the same bytes`);
+  }
+  for (const [name, json] of [["header", headerJson], ["payload", claimsJson]] as const) {
+    const twice = duplicateJsonKeys(json.text);
+    if (twice.length) return fail("50027-jose", {}, `the ${name} JSON has ${twice.map((n) => JSON.stringify(n)).join(", ")} more than once (RFC 7515 §4, RFC 7519 §4: readers may take either one)`);
+  }
+  const header = headerJson.value;
+  const claims = claimsJson.value;
 
   // 2. Algorithm.
   if (typeof header.alg !== "string" || header.alg === "") return fail("50027");
   const spec = ALGORITHMS[header.alg];
   if (!spec) return fail("5002738", { alg: header.alg });
+  if (header.crit !== undefined) return fail("50027-jose", {}, `the header has crit ${JSON.stringify(header.crit)}: extensions the mock does not understand, so the JWS is invalid (RFC 7515 §4.1.11)`);
 
   // 3. Claims present, of the right type.
   if (Array.isArray(claims.aud)) return fail("50027");
@@ -128,6 +149,7 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
   // 8–9. Which key, and is it registered.
   const identified = identifyKey(header, input.application.keyCredentials);
   if (identified === "none") return fail("5002723");
+  if (identified === "contradiction") return fail("50027-jose", {}, "x5t#S256 and x5t do not name the same registered certificate: which one the judge believes decides who signed (the mock refuses; Entra's choice is not known)");
   if (identified === "unreadable") {
     // Entra quotes an empty thumbprint when the header had one it could not read, none for kid or x5c.
     const hadThumbprint = header.x5t !== undefined || header["x5t#S256"] !== undefined;
@@ -159,8 +181,8 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
   return { ok: true, key, alg: header.alg, header, claims };
 }
 
-function fail(id: CatalogId, params: Record<string, string | number> = {}): AssertionVerdict {
-  return { ok: false, id, params };
+function fail(id: CatalogId, params: Record<string, string | number> = {}, detail?: string): AssertionVerdict {
+  return detail ? { ok: false, id, params, detail } : { ok: false, id, params };
 }
 
 // ── Decoding ─────────────────────────────────────────────────────────────────────────────────────
@@ -173,14 +195,24 @@ export function decodeBase64url(part: string): Buffer | undefined {
 
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** A base64url part holding a UTF-8 JSON object (RFC 7515 §5.2 steps 2–4); a BOM is refused. */
-export function decodeJsonPart(part: string): Record<string, unknown> | undefined {
+/**
+ * The canonical form: what the bytes encode back to. The last character of a part whose length is
+ * 2 or 3 mod 4 has 4 or 2 bits that belong to no byte; decoders (node's included) ignore them, so
+ * without this check "…Q" and "…R" would be the same signature (RFC 4648 §3.5 lets a decoder refuse).
+ */
+function isCanonicalBase64url(part: string): boolean {
+  return Buffer.from(part, "base64url").toString("base64url") === part;
+}
+
+/** A base64url part holding a UTF-8 JSON object (RFC 7515 §5.2 steps 2–4), with its text; a BOM is refused. */
+export function decodeJsonPart(part: string): { value: Record<string, unknown>; text: string } | undefined {
   const bytes = decodeBase64url(part);
   if (!bytes) return undefined;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
   try {
-    const value: unknown = JSON.parse(STRICT_UTF8.decode(bytes));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    const text = STRICT_UTF8.decode(bytes);
+    const value: unknown = JSON.parse(text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? { value: value as Record<string, unknown>, text } : undefined;
   } catch {
     return undefined;
   }
@@ -221,7 +253,7 @@ export function acceptedAudiences(tenant: Tenant, requestOrigin: string): string
 
 // ── The key ──────────────────────────────────────────────────────────────────────────────────────
 
-type KeyIdentification = "none" | "unreadable" | { key: KeyCredential | undefined; thumbprint: string | undefined };
+type KeyIdentification = "none" | "unreadable" | "contradiction" | { key: KeyCredential | undefined; thumbprint: string | undefined };
 
 /**
  * Finds the registered key the header points at, and the thumbprint Entra would quote (hex, upper
@@ -235,7 +267,16 @@ function identifyKey(header: Record<string, unknown>, keys: readonly KeyCredenti
   const kid = header.kid;
   if (x5tS256 === undefined && x5t === undefined && x5c === undefined && kid === undefined) return "none";
   // The first header present decides, in this order, even when it cannot be read (inferred).
-  if (x5tS256 !== undefined) return byThumbprint(x5tS256, "sha256", keys);
+  if (x5tS256 !== undefined) {
+    const decided = byThumbprint(x5tS256, "sha256", keys);
+    if (x5t === undefined || typeof decided !== "object") return decided;
+    // Both thumbprints: they must name the same registered key (or, when neither names one, nothing
+    // can be compared: the answer is the unregistered key's). No Microsoft client sends both.
+    const other = byThumbprint(x5t, "sha1", keys);
+    const otherKey = typeof other === "object" ? other.key : undefined;
+    if ((decided.key || otherKey) && (other === "unreadable" || decided.key !== otherKey)) return "contradiction";
+    return decided;
+  }
   if (x5t !== undefined) return byThumbprint(x5t, "sha1", keys);
   if (x5c !== undefined) {
     const first = firstX5cCertificate(x5c);

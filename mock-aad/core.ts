@@ -15,6 +15,7 @@
  *   Microsoft Graph: host graph.microsoft.com, or path prefix /graph  (…/graph/v1.0/users)
  *   Azure Digital Twins: any host *.digitaltwins.azure.net, or path prefix /adt (…/adt/query)
  *   Azure Resource Manager: host management.azure.com, or path prefix /arm (…/arm/subscriptions)
+ * (The same list as data, for the log and the hardening matrix: routes.ts; a new door goes there too.)
  * The prefixes let one local server (https://127.0.0.1:PORT) serve all four; no tenant is
  * called "graph", "adt" or "arm" (a tenant is a GUID or a domain name), so they cannot clash.
  * Path segments after the tenant compare case-insensitively, the tenant too (MSAL lower-cases it).
@@ -22,10 +23,11 @@
  * Token request, in this order (Entra's order is not published; see check-assertion.ts for the
  * assertion's own checks):
  *   POST only (900561) → tenant well formed (900023) → tenant known (90002) → body ≤ 1 MiB (9002313)
- *   → grant_type present (900144) and client_credentials (70003) → /common, /organizations,
- *   /consumers refused (9001023) → client_id (900144) → scope (90014) or v1 resource (900144)
- *   → client_assertion or client_secret present (7000216) → client_assertion_type present (900144)
- *   and jwt-bearer (90011) → application in the tenant (700016) → enabled (7000112) → a secret
+ *   → no field twice (9000411) → grant_type present (900144) and client_credentials (70003)
+ *   → /common, /organizations, /consumers refused (9001023) → client_id (900144) → scope (90014)
+ *   or v1 resource (900144) → client_assertion or client_secret present (7000216)
+ *   → client_assertion_type present (900144) and jwt-bearer (90011) → not also a client_secret
+ *   (9002313) → application in the tenant (700016) → enabled (7000112) → a secret
  *   instead of an assertion (7000215) → the assertion (check-assertion.ts) → scope is one
  *   <resource>/.default (1002012, 70011) → resource exists (500011) → token.
  */
@@ -35,12 +37,13 @@ import { randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
 import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENTS, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.ts";
-import { entraJsonResponse, type ResponseContext } from "./error-response.ts";
-import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
+import { entraHeaders, entraJsonResponse, type ResponseContext } from "./error-response.ts";
+import { field, MAX_BODY_BYTES, readForm, repeatedField } from "./form.ts";
 import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
 import { tokenServiceView } from "./key-replication.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
+import { describeRoutes } from "./routes.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
 
 /** OpenID Connect scopes a client may add to /.default (MSAL Go does); they ask for no resource. */
@@ -128,6 +131,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     try {
       exchange = { request, url, origin: url.origin, context: { now: clock(), traceId: ids(), correlationId: correlationId(request, url, ids) } };
       response = await route(exchange);
+      if (request.method === "HEAD") response = new Response(null, { status: response.status, headers: response.headers }); // RFC 9110 §9.3.2: the GET's headers, no body
     } catch (error) {
       detail = error instanceof Error ? error.message : String(error);
       const context = exchange?.context ?? { now: safe(clock, () => new Date()), traceId: safe(ids, randomUUID), correlationId: randomUUID() };
@@ -212,6 +216,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
 
   async function token(exchange: Exchange, segment: string, version: "v1" | "v2"): Promise<Response> {
     const { request } = exchange;
+    // CORS preflight: Entra's own refusal once read "only accepts POST, OPTIONS requests" (entra-errors.md 900561).
+    if (request.method === "OPTIONS") return new Response(null, { status: 204, headers: withAllow(entraHeaders(exchange.context), "POST, OPTIONS") });
     if (request.method !== "POST") return fail(exchange, "900561", { method: request.method });
     const resolved = resolveTenant(segment);
     if (resolved.kind === "malformed") return fail(exchange, "900023", { tenant: segment });
@@ -220,6 +226,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     const form = await readForm(request, maxBody);
     if (!form.ok) return fail(exchange, "9002313");
     const fields = form.fields;
+    const repeated = repeatedField(fields);
+    if (repeated !== undefined) return fail(exchange, "9000411", { parameter: repeated });
     const grantType = field(fields, "grant_type");
     if (!grantType) return fail(exchange, "900144", { parameter: "grant_type" });
     if (grantType !== "client_credentials") return fail(exchange, "70003", { grantType });
@@ -240,6 +248,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
       const assertionType = field(fields, "client_assertion_type");
       if (!assertionType) return fail(exchange, "900144", { parameter: "client_assertion_type" });
       if (assertionType !== JWT_BEARER) return fail(exchange, "90011");
+      // RFC 6749 §2.3: one way of proving who the client is per request (inferred answer: catalog).
+      if (secret) return fail(exchange, "9002313-two-credentials");
     }
 
     const application = findApplication(registry, tenant.id, clientId);
@@ -248,7 +258,10 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (!assertion) return fail(exchange, "7000215", { clientId: application.appId });
 
     const verdict = checkAssertion({ assertion, clientId, application: tokenServiceView(application, exchange.context.now), tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew });
-    if (!verdict.ok) return fail(exchange, verdict.id, verdict.params);
+    if (!verdict.ok) {
+      if (verdict.detail) exchange.detail = verdict.detail;
+      return fail(exchange, verdict.id, verdict.params);
+    }
 
     // What the token is for.
     let requested: string;
@@ -285,11 +298,13 @@ function isDnsName(text: string): boolean {
   return text.length <= 253 && /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i.test(text);
 }
 
-/** The endpoints, for the log line of a request to a path the mock does not serve. */
-const ENDPOINTS =
-  "POST /{tenant}/oauth2/v2.0/token, POST /{tenant}/oauth2/token, GET /{tenant}/v2.0/.well-known/openid-configuration, " +
-  "GET /{tenant}/.well-known/openid-configuration, GET /{tenant}/discovery/v2.0/keys, GET /{tenant}/discovery/keys, " +
-  "GET /common/discovery/instance, Graph under /graph/v1.0/…, Azure Digital Twins at POST /adt/query, Azure Resource Manager at GET /arm/subscriptions";
+/** The endpoints, for the log line of a request to a path the mock does not serve (routes.ts). */
+const ENDPOINTS = describeRoutes();
+
+function withAllow(headers: Headers, methods: string): Headers {
+  headers.set("Allow", methods);
+  return headers;
+}
 
 function safe<T>(make: () => T, fallback: () => T): T {
   try {

@@ -60,9 +60,21 @@ export async function readBodyAtMost(request: Request, limit: number): Promise<U
 }
 
 /**
- * A form field: the first value when it was sent more than once (inferred: Entra's behaviour with
- * repeated fields is not documented), undefined when absent or empty.
+ * The first field name the form holds more than once. Entra refuses such a request with AADSTS9000411
+ * "The parameter 'scope' is duplicated." (pasted from the token endpoint: MicrosoftDocs/azure-dev-docs
+ * issue #934), as RFC 6749 §3.1 asks ("Request and response parameters MUST NOT be included more
+ * than once"); the mock applies it to every name (that Entra does so for names it ignores is inferred).
  */
+export function repeatedField(fields: URLSearchParams): string | undefined {
+  const seen = new Set<string>();
+  for (const name of fields.keys()) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+/** A form field (the core refuses a repeated one first: repeatedField), undefined when absent or empty. */
 export function field(fields: URLSearchParams, name: string): string | undefined {
   const value = fields.get(name);
   return value === null || value === "" ? undefined : value;

@@ -188,8 +188,8 @@ export function checkProof(proof: string, app: Application, now: Date): ProofVer
   if (parts.length !== 3) return no(`the proof is not a signed JWT (header.payload.signature); it has ${parts.length} part(s).`);
   const [h, p, s] = parts as [string, string, string];
   if (/=/.test(h) || /=/.test(p)) return no("the proof's header or payload ends with = padding; JWT parts are base64url without padding (RFC 7515 §2).");
-  const header = decodeJsonPart(h);
-  const claims = decodeJsonPart(p);
+  const header = decodeJsonPart(h)?.value;
+  const claims = decodeJsonPart(p)?.value;
   if (!header || !claims || !/^[A-Za-z0-9_-]+$/.test(s)) return no("the proof's parts are not base64url JSON (RFC 7515 §7.1).");
   const spec = typeof header.alg === "string" ? ALGORITHMS[header.alg] : undefined;
   if (!spec) return no(`the proof's alg is ${JSON.stringify(header.alg)}; sign it with RS256 (or PS256) like a client assertion.`);

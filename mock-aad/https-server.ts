@@ -12,6 +12,7 @@
 import { createServer, type ServerOptions } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
 import { KitError } from "../lib/errors.ts";
 
 export interface MockServerOptions {
@@ -45,6 +46,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       res.end("mock-aad: internal error\n");
     });
   });
+  // Requests Node's HTTP parser refuses (a space in the path, a control character in a header, a
+  // header block over 16 KiB) never reach the handler: answer them in Entra's shape too, and log them.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => refuseUnparsed(error, socket, options.mock));
   await new Promise<void>((done, fail) => {
     server.once("error", (error: NodeJS.ErrnoException) => fail(listenError(error, host, options.port)));
     server.listen(options.port, host, () => done());
@@ -107,7 +111,33 @@ async function serve(req: IncomingMessage, res: ServerResponse, mock: MockServer
   res.statusCode = response.status;
   response.headers.forEach((value, name) => res.setHeader(name, value));
   res.end(Buffer.from(await response.arrayBuffer()));
-  if (!req.complete) req.resume(); // drain what the core did not read
+  if (!req.complete) {
+    // Drain what the core did not read, without queueing it: a cancelled body stream discards.
+    await request.body?.cancel().catch(() => undefined);
+    req.resume();
+  }
+}
+
+/**
+ * The answer to bytes that are not an HTTP request Node can parse: the core's Entra-shaped 400
+ * (and its log line), written straight to the socket, which is then closed (RFC 9112 §2.2: a
+ * server that cannot parse a request cannot trust the rest of the connection).
+ */
+async function refuseUnparsed(error: NodeJS.ErrnoException, socket: Duplex, mock: MockServerOptions["mock"]): Promise<void> {
+  if (!socket.writable || error.code === "ECONNRESET") return void socket.destroy();
+  // Bytes after a request that the parser could not read (a GET whose body has no length, say): the
+  // answer to that request goes out first, then this one.
+  const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) return void inFlight.once("finish", () => void refuseUnparsed(error, socket, mock));
+  try {
+    const response = mock.refuseMalformed?.("?", `(unparsable request: ${error.code ?? "parse error"})`) ?? new Response(null, { status: 400 });
+    const body = Buffer.from(await response.arrayBuffer());
+    const lines = ["HTTP/1.1 400 Bad Request", "Connection: close", `Content-Length: ${body.length}`];
+    response.headers.forEach((value, name) => lines.push(`${name}: ${value}`));
+    socket.end(Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n\r\n", "latin1"), body]));
+  } catch {
+    socket.destroy();
+  }
 }
 
 /** A request the core cannot be asked about: its Entra-shaped refusal (or a bare 400 without a core that has one). */

@@ -65,7 +65,7 @@ async function run(ctx: Context): Promise<SignatureResult> {
   result.checks.push({ text: "the hash inside is node:crypto's SHA-256 of the signing input (step 4's value)", ok: nodeSha256Hex(input) === toHex(hash) });
   if (result.checks.some((c) => !c.ok))
     throw new KitError("CROSS_CHECK_FAILED", `The kit's ${alg} signature failed a cross-check: ${result.checks.filter((c) => !c.ok).map((c) => c.text).join("; ")}.`, "This is a bug in lib/crypto/rsa (or the artifacts were edited): nothing was written.");
-  result.written = ctx.ws.writeAll([{ name: "signature.bin", data: result.steps.signature }]);
+  result.written = ctx.ws.writeAll([{ name: "signature.bin", data: result.steps.signature, secret: true }]);
   return result;
 }
 

@@ -49,7 +49,7 @@ async function run(ctx: Context): Promise<AssemblyResult> {
     { text: `${thumbprintHeader} in the header is the ${thumbprintHeader === "x5t" ? "SHA-1" : "SHA-256"} of cert.cer (node:crypto createHash)`, ok: decoded.header[thumbprintHeader] === expected },
     { text: `valid now: nbf ≤ now < exp`, ok: (nbf === undefined || nbf <= now) && (exp === undefined || now < exp) },
   ];
-  const written = ctx.ws.writeAll([{ name: "client-assertion.jwt", data: compact + "\n" }]);
+  const written = ctx.ws.writeAll([{ name: "client-assertion.jwt", data: compact + "\n", secret: true }]);
   return { compact, decoded, checks, timing: { nbf, exp, now }, written };
 }
 
@@ -94,7 +94,7 @@ function render(r: AssemblyResult, ui: Ui, ctx: Context): string[] {
     ...ui.section("The same in PowerShell"),
     ...ui.command("PowerShell:", ["$clientAssertion = $signingInput + '.' + (& $b64url $sig)"]),
     ...ui.section("Files"),
-    ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes)`)),
+    ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes${f.secret ? ", mode 0600: a credential until it expires" : ""})`)),
     "",
     ...ui.prose(...doneLines(r, ui, ctx)),
     ...ctx.next(7, "POST it to the token endpoint"),

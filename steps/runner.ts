@@ -79,7 +79,13 @@ async function runOne(step: Step, values: OptionValues, io: Io, ui: Ui): Promise
   const commandArgs = [...(values.fixed ? ["--fixed"] : []), ...(typeof values.out === "string" ? ["--out", quoteArg(values.out)] : [])];
   const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce, commandArgs, all: !!values.all });
   ctx.ws.ensureWritable();
-  const result = await step.run(ctx, values);
+  let result: unknown;
+  try {
+    result = await step.run(ctx, values);
+  } catch (error) {
+    ctx.ws.removeEmptyFolders(); // a failing step leaves no empty folder behind
+    throw error;
+  }
   const code = step.exitCode?.(result) ?? 0;
   if (values.json) return { code, json: { step: step.number, id: step.id, ok: code === 0, notes: ctx.notes, result: step.json ? step.json(result) : result } };
   const lines: string[] = [];

@@ -30,7 +30,7 @@ function causesOf(entry: CatalogEntry): CauseId[] {
 
 /** How to confirm it: which input to give the doctor. */
 function confirm(causes: CauseId[]): string {
-  if (causes.some((c) => c === "jwt-as-scope" || c === ("form-field" as CauseId))) return "`npm run doctor -- \"<form body or curl line>\"`";
+  if (causes.some((c) => c === "jwt-as-scope" || c === "form-duplicate-field" || c === "two-credentials" || c === ("form-field" as CauseId))) return "`npm run doctor -- \"<form body or curl line>\"`";
   if (causes.some((c) => c === "cert-not-uploaded" || c === "unknown-client-id" || c === "wrong-tenant")) return "`npm run doctor -- <assertion> --cert cert.cer`, or paste the error text";
   if (causes.length === 0) return "paste the error text: `npm run doctor -- \"AADSTS…\"`";
   return "`npm run doctor -- <assertion> --cert cert.cer`";

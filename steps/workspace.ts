@@ -1,17 +1,19 @@
 /**
  * The folder where steps keep what they build (`.workshop/` unless --out says otherwise).
  * Writes are all-or-nothing per step: every file goes to a temporary name first and is renamed into
- * place only when all of them were written, so a failure never leaves a half-written set. Private
- * keys and PFX files get mode 0600 (owner read/write only; Windows ignores the mode).
+ * place only when all of them were written, so a failure never leaves a half-written set. The
+ * folders the kit makes are 0700 and secrets (keys, PFX, the client assertion and its signature,
+ * tokens) 0600, owner only (Windows ignores the modes); lib/write-private-file.ts says how.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, accessSync, constants } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, accessSync, constants } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { KitError } from "../lib/errors.ts";
+import { makePrivateFolders, PUBLIC_FILE_MODE, removeEmptyFolders, SECRET_FILE_MODE, writeTemporaryFile } from "../lib/write-private-file.ts";
 
 export interface ArtifactFile {
   name: string;
   data: Uint8Array | string;
-  /** secret files (keys, PFX) are written with mode 0600 */
+  /** secret files (keys, PFX, assertions, tokens) are written with mode 0600 */
   secret?: boolean;
 }
 
@@ -26,6 +28,8 @@ export interface WrittenFile {
 
 export class Workspace {
   readonly dir: string;
+  /** The folders this run created, outermost first: removed again when they are still empty at the end of a failed step. */
+  private readonly created: string[] = [];
   constructor(dir: string) {
     this.dir = resolve(dir);
   }
@@ -64,16 +68,25 @@ export class Workspace {
     }
   }
 
-  /** Makes the folder if needed and proves it writable, before any work is done. */
+  /** Makes the folder if needed (0700, bounded: see makePrivateFolders) and proves it writable, before any work is done. */
   ensureWritable(): void {
+    this.makeFolders(this.dir);
     try {
-      mkdirSync(this.dir, { recursive: true });
       accessSync(this.dir, constants.W_OK);
-      if (!statSync(this.dir).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
     } catch (error) {
+      this.removeEmptyFolders();
       const code = (error as NodeJS.ErrnoException).code ?? "error";
       throw new KitError("OUT_DIR", `Cannot write to the output folder ${this.dir} (${code}).`, "Pick a folder you can write to with --out DIR.");
     }
+  }
+
+  /** Removes the folders this run created that are still empty (a step failed before writing). */
+  removeEmptyFolders(): void {
+    removeEmptyFolders(this.created.splice(0));
+  }
+
+  private makeFolders(dir: string): void {
+    this.created.push(...makePrivateFolders(dir));
   }
 
   /** Writes all files or none (temporary names, then renames). */
@@ -82,15 +95,13 @@ export class Workspace {
     const temps: string[] = [];
     try {
       for (const f of files) {
-        mkdirSync(dirname(this.path(f.name)), { recursive: true });
-        const temp = `${this.path(f.name)}.${process.pid}.tmp`;
-        temps.push(temp);
-        writeFileSync(temp, f.data, { mode: f.secret ? 0o600 : 0o644 });
-        if (f.secret) chmodSync(temp, 0o600);
+        this.makeFolders(dirname(this.path(f.name)));
+        temps.push(writeTemporaryFile(this.path(f.name), f.data, f.secret ? SECRET_FILE_MODE : PUBLIC_FILE_MODE));
       }
       files.forEach((f, i) => renameSync(temps[i]!, this.path(f.name)));
     } catch (error) {
       for (const t of temps) rmSync(t, { force: true });
+      if (error instanceof KitError) throw error;
       const code = (error as NodeJS.ErrnoException).code ?? String(error);
       throw new KitError("OUT_DIR", `Cannot write to ${this.dir} (${code}); none of the new files was written.`, "Check the folder's permissions and free space, or pick another with --out DIR.");
     }
@@ -118,7 +129,7 @@ export class Workspace {
     const present = names.filter((n) => this.has(n));
     if (present.length === 0) return undefined;
     const folder = join("previous", stamp.replace(/[:.]/g, "-"));
-    mkdirSync(this.path(folder), { recursive: true });
+    this.makeFolders(this.path(folder));
     for (const n of present) renameSync(this.path(n), this.path(join(folder, n)));
     return this.display(folder);
   }

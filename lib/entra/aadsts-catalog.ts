@@ -131,9 +131,10 @@ const entries = [
     status: 400,
     error: "invalid_request",
     template: "The endpoint only accepts POST requests. Received a {method} request.",
-    source: "inferred (the text is as users quote it in public reports; no response body seen; status and error value inferred)",
-    evidence: "inferred",
-    meaning: "The token endpoint was called with GET (e.g. opened in a browser); it only takes a form POST.",
+    source:
+      "entra-errors.md 900561: the text pasted in microsoft/Recognizers-Text #2975 (2022) and GoogleCloudPlatform/database-assessment #331 (2023); status 400 with the older text \"only accepts POST, OPTIONS requests\" in NunoFilipeMota/PublicScripts #5 (2022, \"(400) Bad Request\"); the error value is inferred",
+    evidence: "confirmed",
+    meaning: "The token endpoint was called with GET (e.g. opened in a browser) or another method; it only takes a form POST (and a CORS preflight OPTIONS).",
     fix: "POST the form with Content-Type: application/x-www-form-urlencoded.",
   },
   {
@@ -156,7 +157,7 @@ const entries = [
     source: "inferred (the text is known from Entra's invalid_grant answers; its use for a request to a host the server does not serve, or a Host header that is no host, is the mock's choice)",
     evidence: "inferred",
     meaning: "The request could not be read as one for this service: the Host header names a host the server does not answer for, or is no host name at all.",
-    fix: "Send the request to the URL the mock printed at startup (or a host name you gave it with --hostname); do not set Host by hand.",
+    fix: "Send the request to the URL the mock printed at startup (or a host name given to startMockServer's hostnames option); do not set Host by hand.",
   },
   {
     id: "9002313-not-found",
@@ -201,6 +202,28 @@ const entries = [
     evidence: "confirmed",
     meaning: "A field Entra needs is missing: the scope of the request, or the iss / aud claim inside the client assertion.",
     fix: "v2 requests need scope=<resource>/.default; the assertion needs aud (the token endpoint URL), iss and sub (the client ID).",
+  },
+  {
+    id: "9000411",
+    code: 9000411,
+    status: 400,
+    error: "invalid_request",
+    template: "The request is not properly formatted. The parameter '{parameter}' is duplicated.",
+    source: "MicrosoftDocs/azure-dev-docs issue #934 (2022, pasted from the v2.0 token endpoint: 'scope' sent more than once, invalid_request); AzureAD/microsoft-authentication-library-for-android issue #688 (2019, 'login_hint'); status 400 inferred from invalid_request",
+    evidence: "confirmed",
+    meaning: "A form field was sent more than once (RFC 6749 §3.1: request parameters must not be included more than once); Entra refuses the request instead of picking one.",
+    fix: "Send each field once: check for a library option and a hand-added field that both set it, or a body built by appending to an old one.",
+  },
+  {
+    id: "9002313-two-credentials",
+    code: 9002313,
+    status: 400,
+    error: "invalid_request",
+    template: "Invalid request. Request is malformed or invalid.",
+    source: "inferred (no public answer of Entra's to a request with both client_secret and client_assertion was found; RFC 6749 §2.3 says a client must not use more than one authentication method per request; Microsoft.Identity.Web drops the secret when there is an assertion, AzureAD/microsoft-identity-web PR #3471, 2025)",
+    evidence: "inferred",
+    meaning: "The request carries a client_secret and a client_assertion: two ways of proving who the app is in one request (RFC 6749 §2.3). The mock refuses it rather than guess which one Entra would judge.",
+    fix: "Send the client assertion only: remove client_secret from the form (and from the library's configuration when it adds one).",
   },
   {
     id: "7000216",
@@ -273,6 +296,19 @@ const entries = [
       "client_assertion is not a well-formed signed JWT: not three base64url parts, standard base64 (+ / =) or spaces in a part, " +
       "a part that is not UTF-8 JSON (a byte-order mark counts), an empty signature, or a claim of the wrong type (aud as an array).",
     fix: "Encode header and payload as UTF-8 JSON, then base64url without padding (RFC 7515 §2); join header.payload.signature with dots.",
+  },
+  {
+    id: "50027-jose",
+    code: 50027,
+    status: 400,
+    error: "invalid_request",
+    template: "JWT token is invalid or malformed.",
+    source: "the text: entra-errors.md 50027 (confirmed); its use here is inferred: no public answer of Entra's to these JOSE edge cases was found (entra-errors.md, JOSE edge cases)",
+    evidence: "inferred",
+    meaning:
+      "The assertion is a JWT that different readers read differently: a name twice in the header or payload JSON, a crit header (RFC 7515 §4.1.11), " +
+      "a segment whose base64url is not the canonical one (non-zero trailing bits), or an x5t and an x5t#S256 that name different certificates. The mock refuses it; what Entra does is not known.",
+    fix: "Build the header and payload as JSON objects with each name once, no crit, one thumbprint header (x5t#S256 with PS256, or x5t with RS256), and encode with a standard base64url encoder.",
   },
   {
     id: "5002738",

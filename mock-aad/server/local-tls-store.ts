@@ -7,9 +7,10 @@
  * near its own end is replaced, and then the server certificate with it.
  */
 import { X509Certificate, createPrivateKey, type KeyObject } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { KitError } from "../../lib/errors.ts";
+import { makePrivateFolders, writePrivateFile } from "../../lib/write-private-file.ts";
 import { SERVER_DNS_NAMES, SERVER_IP_ADDRESSES, createLocalCa, createServerCertificate } from "./local-ca.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -177,21 +178,13 @@ function validityProblem(name: string, x: X509Certificate, now: Date): string | 
 }
 
 function makeFolder(dir: string): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw new KitError("OUT_DIR", `Cannot create the folder ${dir} for the mock's TLS files (${code}).`, "Pick a folder you can write to with --out DIR.");
-  }
+  makePrivateFolders(dir); // 0700, bounded (a path under /proc is one clear KitError, not a spin)
 }
 
-/** Writes to a temporary name and renames into place; secret files get mode 0600 (ignored on Windows). */
+/** Writes to an unpredictable temporary name (exclusive create) and renames into place; keys get mode 0600 (ignored on Windows). */
 function writeFileAtomic(path: string, text: string, secret: boolean): void {
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, text, { mode: secret ? 0o600 : 0o644 });
-    if (secret) chmodSync(temporary, 0o600);
-    renameSync(temporary, path);
+    writePrivateFile(path, text, { secret });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     throw new KitError("OUT_DIR", `Cannot write ${path} (${code}).`, "Pick a folder you can write to with --out DIR.");

@@ -94,6 +94,19 @@ describe("the tenant in the URL", () => {
 });
 
 describe("the request", () => {
+  entry("9000411", "a form field sent twice", async () => {
+    const body = new URLSearchParams(tokenForm(assertion(app)));
+    body.append("scope", "https://graph.microsoft.com/.default");
+    const response = await mock().handle(new Request(`${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: body.toString() }));
+    await expectAadError(response, 400, "invalid_request", 9000411, "The request is not properly formatted. The parameter 'scope' is duplicated.");
+  });
+  entry("9002313-two-credentials", "a client_secret next to the client assertion", async () => {
+    await expectAadError(await post({ ...tokenForm(assertion(app)), client_secret: "throwaway-secret" }), 400, "invalid_request", 9002313, "Invalid request. Request is malformed or invalid.");
+  });
+  entry("50027-jose", "a header with alg twice (the JOSE edge cases: test/mock-aad/jose-edge-cases.test.ts)", async () => {
+    const jwt = signParts(`{"alg":"none","typ":"JWT","x5t":"${app.x5t}","alg":"RS256"}`, JSON.stringify(claims()), app.privateKey);
+    await expectAadError(await post(tokenForm(jwt)), 400, "invalid_request", 50027, "JWT token is invalid or malformed.");
+  });
   entry("900561", "GET on the token endpoint", async () => {
     const response = await mock().handle(new Request(`${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`));
     await expectAadError(response, 400, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a GET request.");

@@ -472,3 +472,37 @@ describe("the origin is the server's, never the client's Host", () => {
     expect(refused.length).toBe(hosts.length);
   });
 });
+
+describe("aud is accepted only for the real authority host and the origin the request was served at", () => {
+  // The rule (mock-aad/check-assertion.ts acceptedAudiences): login.microsoftonline.com, or the
+  // request's own origin, which the HTTPS door only ever takes from the hosts it serves (its
+  // address and port, localhost and the loopback names, configured host names).
+  it("a configured host name, the bound address and Entra's host pass; any other origin is 700023", async () => {
+    const named = await startMockServer({ port: 0, mock: createMockAad({ registry: defaultRegistry({ certificates: [registered.der] }) }), hostnames: ["entra.test"], tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
+    try {
+      const url = `${named.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
+      const aud = (origin: string) => `${origin}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
+      const post = (audience: string, host?: string) =>
+        call(url, tls.caPem, { method: "POST", headers: { ...FORM, ...(host ? { host } : {}) }, body: tokenForm(clientAssertion(registered, audience, DEMO_CLIENT_ID)) });
+      const codes = async (audience: string, host?: string) => {
+        const answer = await post(audience, host);
+        return answer.status === 200 ? "token" : (answer.json().error_codes as number[]).join(",");
+      };
+      const own = `entra.test:${named.port}`;
+      expect(await codes(aud("https://login.microsoftonline.com"))).toBe("token");
+      expect(await codes(aud(named.url))).toBe("token");
+      expect(await codes(aud(`https://${own}`), own)).toBe("token"); // the configured name, when the request came to it
+      for (const foreign of [
+        "https://evil.example",
+        `https://127.0.0.1:${named.port + 1}`, // another port
+        `http://127.0.0.1:${named.port}`, // another scheme
+        "https://login.windows.net", // an alias of Entra's: not accepted by the mock (inferred: Entra's rule for aliases is not known)
+        `https://${own}`, // a served name, but not the one this request came to
+      ]) expect(await codes(aud(foreign)), foreign).toBe("700023");
+      // A Host naming a host the server does not serve never reaches the aud check (400 before routing).
+      expect(await codes(aud("https://evil.example"), "evil.example")).toBe("9002313");
+    } finally {
+      await named.close();
+    }
+  });
+});

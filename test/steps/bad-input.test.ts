@@ -68,7 +68,7 @@ describe("bad input to step 1", () => {
   it("an output folder that cannot be written (a file is in the way)", async () => {
     const file = join(tempDir("file-"), "a-file");
     writeFileSync(file, "x");
-    expectUserError(await run("1", "--out", join(file, "sub")), /Cannot write to the output folder/);
+    expectUserError(await run("1", "--out", join(file, "sub")), /Cannot create the folder .*: .* is a file, not a folder \(ENOTDIR\)\./);
   });
 });
 

@@ -237,6 +237,32 @@ export const CAUSES = {
     fix: "Add jti, a new GUID for every assertion (Microsoft's docs list it; RFC 7519 §4.1.7).",
     severity: "warning",
   },
+  "jti-guessable": {
+    title: "The jti is short or fixed, not a new random value",
+    fix: "Use a new GUID per assertion (crypto.randomUUID(), [guid]::NewGuid()). Entra does not refuse a jti it has seen, so the assertion is a bearer credential until exp: keep exp short and the assertion secret.",
+    severity: "warning",
+  },
+  // ── JOSE edge cases: different readers read these differently; the mock refuses them (inferred) ──
+  "json-duplicate-name": {
+    title: "A name appears twice in the header or payload JSON",
+    fix: "Build the header and payload as objects (each name once) and serialise them; never concatenate JSON text by hand.",
+    severity: "error",
+  },
+  "crit-header": {
+    title: "The header has crit: extensions the judge must understand",
+    fix: "Remove crit (and the extension parameters it lists): a client assertion for Entra uses none (RFC 7515 §4.1.11).",
+    severity: "error",
+  },
+  "segment-non-canonical": {
+    title: "A segment is not the canonical base64url of its bytes (non-zero trailing bits)",
+    fix: "Encode the bytes with a standard base64url encoder (RFC 4648 §5) instead of editing the text; do not append or change characters by hand.",
+    severity: "error",
+  },
+  "thumbprints-disagree": {
+    title: "x5t and x5t#S256 do not name the same certificate",
+    fix: "Send one thumbprint header: x5t#S256 (SHA-256) with PS256, or x5t (SHA-1) with RS256, both of the certificate that signs.",
+    severity: "error",
+  },
   // ── Encoding ───────────────────────────────────────────────────────────────────────────────────
   "json-bom": {
     title: "The JSON starts with a byte-order mark",
@@ -304,6 +330,16 @@ export const CAUSES = {
   "scope-without-default": {
     title: "scope is a permission, not <resource>/.default",
     fix: "An app signing in as itself asks for scope=<resource>/.default, e.g. https://graph.microsoft.com/.default.",
+    severity: "error",
+  },
+  "form-duplicate-field": {
+    title: "A form field is sent more than once",
+    fix: "Send each field once (RFC 6749 §3.1): look for a library option and a hand-added field that both set it, or a body appended to an old one.",
+    severity: "error",
+  },
+  "two-credentials": {
+    title: "The form has a client_secret and a client assertion",
+    fix: "Remove client_secret from the form (and from the library's configuration when it adds one): the assertion is the credential.",
     severity: "error",
   },
   "form-field": {

@@ -1,7 +1,8 @@
 /**
- * The form fields, before the assertion, in the mock's order (mock-aad/core.ts): grant_type (900144,
- * 70003) → tenant in the URL (9001023) → client_id (900144) → scope (90014) → client_assertion
- * (7000216) → client_assertion_type (900144, 90011).
+ * The form fields, before the assertion, in the mock's order (mock-aad/core.ts): no field twice
+ * (9000411) → grant_type (900144, 70003) → tenant in the URL (9001023) → client_id (900144) → scope
+ * (90014) → client_assertion (7000216) → client_assertion_type (900144, 90011) → not also a
+ * client_secret (9002313, inferred).
  */
 import { CLIENT_ASSERTION_TYPE } from "../protocol.ts";
 import { add, short, type CheckState, type FoundCause } from "./check-state.ts";
@@ -25,6 +26,12 @@ export function checkForm(s: CheckState): void {
     if (!run.unverified.includes("form-file")) run.unverified.push("form-file");
     return true;
   };
+  const repeated = input.found.duplicateFields ?? [];
+  if (repeated.length) add(s,
+    { id: "form-duplicates", title: "each field once", status: repeated.length ? "fail" : "pass", saw: repeated.length ? `${repeated.join(", ")} more than once` : "each field once", expected: "each field once (RFC 6749 §3.1)" },
+    "9000411",
+    repeated.length ? [{ id: "form-duplicate-field", detail: `The form has ${repeated.map((n) => `"${n}"`).join(", ")} more than once; Entra refuses it ('The parameter '${repeated[0]}' is duplicated.', pasted from the token endpoint) instead of choosing one.`, evidence: repeated.map((n) => ["repeated", n] as [string, string]) }] : [],
+  );
   const grant = form.grant_type;
   if (!unread("grant_type")) add(s,
     { id: "form-grant-type", title: "grant_type", status: grant === "client_credentials" ? "pass" : "fail", saw: grant ? `grant_type=${grant}` : "no grant_type", expected: "grant_type=client_credentials" },
@@ -86,6 +93,12 @@ export function checkForm(s: CheckState): void {
       type ? "90011" : "900144",
       type === JWT_BEARER ? [] : [{ id: "form-field", detail: type ? `client_assertion_type is "${type}" (RFC 7523 §2.2 names ${JWT_BEARER}).` : "The form has no client_assertion_type." }],
     );
+    if (form.client_secret)
+      add(s,
+        { id: "form-one-credential", title: "one credential", status: "fail", saw: "client_secret and client_assertion", expected: "client_assertion only (RFC 6749 §2.3)" },
+        "9002313-two-credentials",
+        [{ id: "two-credentials", detail: "The form carries a client_secret next to the client assertion. RFC 6749 §2.3 allows one way of proving who the client is per request; what Entra does with both is not known (the mock refuses: inferred), and a secret sent along travels to wherever the request goes.", evidence: [["client_secret", "(present)"], ["client_assertion", `a ${form.client_assertion?.length ?? 0}-character JWT`]] }],
+      );
   }
   run.notes.push("Entra then looks the app up in the tenant (AADSTS700016 when client_id is unknown there); the doctor has no directory to look in.");
 }

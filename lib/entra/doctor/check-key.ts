@@ -58,8 +58,18 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
   }
   const usedReading = readings.find((r) => r.header === usedName);
   const other = readings.find((r) => r !== usedReading);
-  if (usedReading && other && cert && !identifiesCertificate(other, cert))
-    run.notes.push(`${other.header} is also in the header and does not match the certificate, but Entra uses ${usedReading.header} (x5t#S256 wins) and ignores it.`);
+  // Both thumbprint headers (no Microsoft client sends both): the mock refuses them when they do not
+  // name the same registered certificate, as mock-aad/check-assertion.ts does (inferred).
+  if (x5tS256 !== undefined && x5t !== undefined && usedReading?.strictOk) {
+    const usedMatch = !!cert && identifiesCertificate(usedReading, cert);
+    const otherMatch = !!cert && !!other && identifiesCertificate(other, cert);
+    const otherUnreadable = !other || !other.strictOk;
+    const rows: [string, string][] = [["x5t#S256", short(String(x5tS256), 60)], ["x5t", short(String(x5t), 60)]];
+    if (cert && (usedMatch || otherMatch) && (otherUnreadable || usedMatch !== otherMatch))
+      found.push({ id: "thumbprints-disagree", detail: `x5t#S256 ${usedMatch ? "is" : "is not"} this certificate's and x5t ${otherMatch ? "is" : otherUnreadable ? "cannot even be read" : "is not"}: which one the judge believes decides who signed. The mock refuses the assertion (inferred: Entra's choice is not known).`, evidence: rows });
+    else if (!cert)
+      found.push({ id: "thumbprints-disagree", severity: "warning", detail: "The header has both x5t#S256 and x5t; without the certificate (--cert) the doctor cannot tell whether they name the same one.", evidence: rows, outcome: "unknown: the mock refuses it (AADSTS50027) when they name different certificates; Entra's choice is not known" });
+  }
 
   let sawKey: string;
   let kidMatches = false;
@@ -94,10 +104,10 @@ function keyChecks(s: AssertionState, header: Record<string, unknown>): Thumbpri
     sawKey = "no x5t, x5t#S256, x5c or kid";
     found.push({ id: "no-thumbprint", detail: "The header has no x5t, x5t#S256, x5c or kid: Entra cannot tell which certificate to check the signature with." });
   }
-  const errors = found.filter((f) => f.id !== "x5t-padded" && f.id !== "x5t-standard-base64");
+  const errors = found.filter((f) => f.id !== "x5t-padded" && f.id !== "x5t-standard-base64" && f.severity !== "warning");
   add(s,
-    { id: "key-id", title: "a key named in the header", status: errors.length ? "fail" : "pass", saw: sawKey, expected: "x5t#S256 or x5t in base64url (or x5c, kid)" },
-    errors.some((f) => f.id === "no-thumbprint") ? "5002723" : errors.length ? "700027-key-not-found" : undefined,
+    { id: "key-id", title: "a key named in the header", status: errors.length ? "fail" : found.some((f) => f.severity === "warning") ? "warn" : "pass", saw: sawKey, expected: "x5t#S256 or x5t in base64url (or x5c, kid)" },
+    errors.some((f) => f.id === "no-thumbprint") ? "5002723" : errors.some((f) => f.id === "thumbprints-disagree") ? "50027-jose" : errors.length ? "700027-key-not-found" : undefined,
     found,
   );
 

@@ -1,4 +1,8 @@
-/** Steps 1 and 2 of the assertion: a well-formed JWT (50027), and an alg Entra verifies (5002738). */
+/**
+ * Steps 1 and 2 of the assertion: a well-formed JWT (50027), one reading only (50027, inferred: the
+ * JOSE edge cases of mock-aad/check-assertion.ts), an alg Entra verifies (5002738), and no crit.
+ */
+import { duplicateJsonKeys } from "../../json-duplicate-keys.ts";
 import { add, short, type AssertionState, type FoundCause } from "./check-state.ts";
 import { JWS_ALGS } from "./signature-forensics.ts";
 
@@ -124,6 +128,41 @@ export function checkShape(s: AssertionState): void {
     );
   }
 
+  // 1b. One reading only: the canonical base64url of each part, each JSON name once (the mock's
+  // refusals here are inferred; what Entra does is not known, so the cause says so).
+  {
+    const found: FoundCause[] = [];
+    const seen: string[] = [];
+    for (const seg of [jws.header, jws.payload, jws.signature]) {
+      if (!seg?.bytes || seg.bytes.length === 0 || seg.problems.length) continue;
+      const canonical = Buffer.from(seg.bytes).toString("base64url");
+      if (canonical === seg.text) continue;
+      seen.push(`${seg.name}: non-canonical base64url`);
+      found.push({
+        id: "segment-non-canonical",
+        detail: `The ${seg.name} part ends in "${seg.text.slice(-2)}", but its bytes encode as "…${canonical.slice(-2)}": the last character carries bits that belong to no byte (RFC 4648 §3.5). Decoders that ignore them (node's, .NET's) read the same bytes, so two texts stand for one JWT; the mock refuses it (inferred: Entra's answer is not known).`,
+        evidence: [["sent", `…${seg.text.slice(-8)}`], ["canonical", `…${canonical.slice(-8)}`]],
+      });
+    }
+    for (const seg of [jws.header, jws.payload]) {
+      const twice = seg?.json.text !== undefined && seg.json.value ? duplicateJsonKeys(seg.json.text) : [];
+      if (!twice.length) continue;
+      seen.push(`${seg!.name}: ${twice.join(", ")} twice`);
+      found.push({
+        id: "json-duplicate-name",
+        detail: `The ${seg!.name} JSON has ${twice.map((n) => `"${n}"`).join(", ")} more than once. RFC 7515 §4 and RFC 7519 §4 let a reader refuse it or keep the last one (JSON.parse keeps the last, others the first), so the signer's tools and the judge may read different values; the mock refuses it (inferred: Entra's answer is not known).`,
+        evidence: twice.map((n) => [`${seg!.name} name`, n] as [string, string]),
+      });
+    }
+    // Shown only when it finds something: on a sound JWT it is one more line to read.
+    if (found.length)
+      add(s,
+        { id: "one-reading", title: "one reading only", status: found.length ? "fail" : "pass", saw: found.length ? seen.join("; ") : "canonical base64url, each JSON name once", expected: "canonical base64url, no name twice (RFC 4648 §3.5, RFC 7515 §4)" },
+        "50027-jose",
+        found,
+      );
+  }
+
   // 2. alg (RFC 7515 §4.1.1; Entra takes RS256, RS384, RS512 and PS256).
   if (!header) {
     add(s, { id: "alg", title: "alg", status: "skip", saw: "(the header could not be read)", expected: "RS256 or PS256" }, undefined);
@@ -145,6 +184,13 @@ export function checkShape(s: AssertionState): void {
     } else {
       add(s, { id: "alg", title: "alg", status: "pass", saw: `alg ${alg}`, expected: "RS256, RS384, RS512 or PS256" }, undefined);
     }
+    // RFC 7515 §4.1.11: crit lists extensions the recipient must understand, or the JWS is invalid.
+    const crit = header.crit;
+    if (crit !== undefined) add(s,
+      { id: "crit", title: "no crit", status: crit === undefined ? "pass" : "fail", saw: crit === undefined ? "no crit" : `crit ${short(JSON.stringify(crit), 60)}`, expected: "no crit (a client assertion uses no JOSE extension)" },
+      "50027-jose",
+      crit === undefined ? [] : [{ id: "crit-header", detail: `The header has crit ${short(JSON.stringify(crit), 60)}: a judge that does not understand those extensions must refuse the JWS (RFC 7515 §4.1.11), and one that ignores crit reads it differently. The mock refuses it (inferred: whether Entra processes crit is not known).`, evidence: [["crit", JSON.stringify(crit)]] }],
+    );
   }
 }
 

@@ -71,9 +71,16 @@ function timeChecks(s: AssertionState, payload: Record<string, unknown>): void {
   }
   const jti = payload.jti;
   const jtiOk = typeof jti === "string" && jti !== "";
+  // Replay: Entra does not refuse a jti it has seen (msal-node, MSAL.NET and MSAL Python reuse their
+  // assertion until it expires: client evidence), so nothing but exp limits a copied assertion.
+  const guessable = jtiOk && (jti as string).length < 16;
   add(s,
-    { id: "jti", title: "a jti (advice)", status: jtiOk ? "pass" : "warn", saw: jtiOk ? `jti ${short(jti as string, 40)}` : "no jti", expected: "a new GUID per assertion" },
+    { id: "jti", title: "a jti (advice)", status: jtiOk && !guessable ? "pass" : "warn", saw: jtiOk ? `jti ${short(jti as string, 40)}` : "no jti", expected: "a new GUID per assertion" },
     undefined,
-    jtiOk ? [] : [{ id: "jti-missing", detail: "The payload has no jti. Microsoft's docs list it as required; the mock (like Entra today, as far as is known) does not refuse it." }],
+    !jtiOk
+      ? [{ id: "jti-missing", detail: "The payload has no jti. Microsoft's docs list it as required; the mock (like Entra today, as far as is known) does not refuse it." }]
+      : guessable
+        ? [{ id: "jti-guessable", detail: `jti is "${jti as string}" (${(jti as string).length} character${(jti as string).length === 1 ? "" : "s"}): a fixed or short value, not a new random one per assertion. Entra does not refuse a jti it has seen (client evidence: Microsoft's libraries reuse theirs until exp), so a copied assertion works until it expires.`, evidence: [["jti", jti as string]], outcome: "accepted: Entra does not check jti for replay" }]
+        : [],
   );
 }

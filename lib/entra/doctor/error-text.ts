@@ -27,6 +27,7 @@ const LIKELY: Readonly<Record<string, CauseId[]>> = {
   "700021": ["iss-client-id-mismatch"],
   "50048": ["iss-sub-mismatch"],
   "50027": ["segment-standard-base64", "json-bom", "json-not-utf8", "alg-none", "malformed-jwt", "aud-not-token-endpoint", "form-field"],
+  "50027-jose": ["json-duplicate-name", "crit-header", "segment-non-canonical", "thumbprints-disagree"],
   "5002738": ["alg-unsupported", "alg-none"],
   "5002723": ["no-thumbprint"],
   "5002730": ["ps256-refused", "ec-key", "key-not-rsa", "library-regression"],
@@ -63,6 +64,8 @@ const LIKELY: Readonly<Record<string, CauseId[]>> = {
   "500011": ["resource-not-in-tenant", "wrong-tenant", "scope-without-default"],
   "900561": ["form-field"],
   "9002313": ["form-field"],
+  "9002313-two-credentials": ["two-credentials"],
+  "9000411": ["form-duplicate-field"],
   "50000": ["service-problem"],
 };
 

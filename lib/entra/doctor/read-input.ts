@@ -105,16 +105,19 @@ export interface ParsedForm {
   fields: Record<string, string>;
   /** Field names whose raw value held a "+" (which form decoding turns into a space). */
   rawPlus: Set<string>;
+  /** Field names sent more than once (Entra: AADSTS9000411), in the order they repeat. */
+  duplicates?: string[];
 }
 
 /**
- * Splits `a=1&b=2` as application/x-www-form-urlencoded (first value wins, as the mock reads it).
+ * Splits `a=1&b=2` as application/x-www-form-urlencoded (the first value of a repeated name is kept, and the name listed in `duplicates`: the mock refuses the request, AADSTS9000411).
  * Names are trimmed (a pasted body's stray spaces), unless `exact`: the body curl builds is what the
  * server reads, and a name with a line break in it (--data-binary @file) is another name.
  */
 export function parseForm(body: string, exact = false): ParsedForm {
   const fields: Record<string, string> = {};
   const rawPlus = new Set<string>();
+  const duplicates: string[] = [];
   for (const pair of body.split("&")) {
     if (pair === "") continue;
     const eq = pair.indexOf("=");
@@ -122,11 +125,14 @@ export function parseForm(body: string, exact = false): ParsedForm {
     const rawValue = eq < 0 ? "" : pair.slice(eq + 1);
     const decodedName = percentDecode(rawName.replace(/\+/g, " "));
     const name = exact ? decodedName : decodedName.trim();
-    if (name in fields) continue;
+    if (name in fields) {
+      if (!duplicates.includes(name)) duplicates.push(name);
+      continue;
+    }
     if (rawValue.includes("+")) rawPlus.add(name);
     fields[name] = percentDecode(rawValue.replace(/\+/g, " "));
   }
-  return { fields, rawPlus };
+  return duplicates.length ? { fields, rawPlus, duplicates } : { fields, rawPlus };
 }
 
 /** %XX decoding that leaves a malformed escape as it is (as the WHATWG parser does). */
@@ -172,6 +178,7 @@ function findUrl(text: string, lines: string[]): string | undefined {
 /** Puts the form's fields and the assertion into `found`, noting what form decoding did. */
 function applyForm(found: Found, form: ParsedForm, notes: string[]): void {
   found.formFields = form.fields;
+  if (form.duplicates) found.duplicateFields = form.duplicates;
   const assertion = form.fields.client_assertion;
   if (assertion !== undefined && assertion !== "") {
     if (form.rawPlus.has("client_assertion")) {
@@ -292,7 +299,7 @@ function readCurl(text: string, notes: string[], files: Record<string, string> |
   const form = parseForm(pieces.join("&"), true);
   for (const [name, value] of Object.entries(form.fields)) if (!(name in fields)) fields[name] = value;
   if (refs.length) found.fileRefs = refs;
-  applyForm(found, { fields, rawPlus: form.rawPlus }, notes);
+  applyForm(found, { fields, rawPlus: form.rawPlus, ...(form.duplicates ? { duplicates: form.duplicates } : {}) }, notes);
   return found;
 }
 

@@ -83,8 +83,10 @@ export interface Found {
   from: "jwt" | "form-body" | "curl" | "file";
   /** The client assertion as Entra receives it (after form decoding); "" when there is none. */
   assertion: string;
-  /** Every form field, decoded, when the input was a form body or a curl command line. */
+  /** Every form field, decoded, when the input was a form body or a curl command line (the first value of a repeated one). */
   formFields?: Record<string, string>;
+  /** Form field names sent more than once. */
+  duplicateFields?: string[];
   /** The token endpoint URL, when a curl command line or an HTTP request named it. */
   url?: string;
   /** The form field the assertion was found in, when it was not client_assertion (jwt-as-scope). */
