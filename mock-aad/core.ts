@@ -15,8 +15,11 @@
  *   Microsoft Graph: host graph.microsoft.com, or path prefix /graph  (…/graph/v1.0/users)
  *   Azure Digital Twins: any host *.digitaltwins.azure.net, or path prefix /adt (…/adt/query)
  *   Azure Resource Manager: host management.azure.com, or path prefix /arm (…/arm/subscriptions)
- * The prefixes let one local server (https://127.0.0.1:PORT) serve all four; no tenant is
- * called "graph", "adt" or "arm" (a tenant is a GUID or a domain name), so they cannot clash.
+ *   Azure Key Vault: any host {vault}.vault.azure.net, or /keys and /certificates at the root (the first vault)
+ *   Managed identity: GET /msi/token (App Service) on any host; IMDS at host 169.254.169.254 or
+ *     GET /metadata/identity/oauth2/token
+ * The prefixes let one local server (https://127.0.0.1:PORT) serve all of them; no tenant is
+ * called "graph", "adt", "arm", "keys", "certificates", "metadata" or "msi" (a tenant is a GUID or a domain name), so they cannot clash.
  * Path segments after the tenant compare case-insensitively, the tenant too (MSAL lower-cases it).
  *
  * Token request, in this order (Entra's order is not published; see check-assertion.ts for the
@@ -40,6 +43,9 @@ import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
 import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
+import { handleKeyVault } from "./key-vault/handler.ts";
+import { findVault } from "./key-vault/store.ts";
+import { APP_SERVICE_PATH, handleManagedIdentity, IMDS_HOST, IMDS_PATH, type ManagedIdentityContext } from "./managed-identity.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
 
 /** OpenID Connect scopes a client may add to /.default (MSAL Go does); they ask for no resource. */
@@ -163,6 +169,13 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (path.startsWith("/graph/")) return handleGraph(request, path.slice("/graph".length), resourceContext(exchange, exchange.origin));
     if (path.startsWith("/adt/")) return handleDigitalTwins(request, path.slice("/adt".length), url.searchParams, resourceContext(exchange, exchange.origin));
     if (path.startsWith("/arm/")) return handleArm(request, path.slice("/arm".length), url.searchParams, resourceContext(exchange, exchange.origin));
+    // Key Vault (key-vault/handler.ts): {vault}.vault.azure.net, or the first vault at the root of this origin (/keys, /certificates).
+    if (host.endsWith(".vault.azure.net"))
+      return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? [], host.slice(0, -".vault.azure.net".length)), { ...resourceContext(exchange, ENTRA_ORIGIN), vaultUrl: `https://${host}` });
+    if (/^\/+(keys|certificates)(\/|$)/i.test(path)) return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? []), { ...resourceContext(exchange, exchange.origin), vaultUrl: exchange.origin });
+    // Managed identity (managed-identity.ts): IMDS at 169.254.169.254 or its path here; App Service's /msi/token.
+    if (path.toLowerCase().replace(/\/$/, "") === APP_SERVICE_PATH) return handleManagedIdentity(request, "app-service", url.searchParams, identityContext(exchange));
+    if (host === IMDS_HOST || path.toLowerCase() === IMDS_PATH) return handleManagedIdentity(request, "imds", url.searchParams, identityContext(exchange));
 
     const segments = path.split("/").slice(1);
     const shape = segments.slice(1).join("/").toLowerCase();
@@ -181,6 +194,17 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
 
   function resourceContext(exchange: Exchange, authority: string): ResourceContext {
     return { registry, jwks, now: exchange.context.now, requestId: exchange.context.traceId, authority };
+  }
+
+  function identityContext(exchange: Exchange): ManagedIdentityContext {
+    const { now, traceId } = exchange.context;
+    return {
+      registry,
+      now,
+      requestId: traceId,
+      issue: (application, tenant, resource, requestedResource, extraClaims) =>
+        issueAccessToken({ application, tenant, resource, requestedResource, origin: exchange.origin, now, ids, signingKey, extraClaims }),
+    };
   }
 
   function instance(exchange: Exchange): Response {
@@ -283,7 +307,8 @@ function isDnsName(text: string): boolean {
 const ENDPOINTS =
   "POST /{tenant}/oauth2/v2.0/token, POST /{tenant}/oauth2/token, GET /{tenant}/v2.0/.well-known/openid-configuration, " +
   "GET /{tenant}/.well-known/openid-configuration, GET /{tenant}/discovery/v2.0/keys, GET /{tenant}/discovery/keys, " +
-  "GET /common/discovery/instance, Graph under /graph/v1.0/…, Azure Digital Twins at POST /adt/query, Azure Resource Manager at GET /arm/subscriptions";
+  "GET /common/discovery/instance, Graph under /graph/v1.0/…, Azure Digital Twins at POST /adt/query, Azure Resource Manager at GET /arm/subscriptions, " +
+  "Key Vault at /keys and /certificates, managed identity at GET /metadata/identity/oauth2/token (IMDS) and GET /msi/token (App Service)";
 
 function safe<T>(make: () => T, fallback: () => T): T {
   try {
