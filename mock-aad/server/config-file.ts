@@ -14,7 +14,8 @@
  *       "azureRoles": ["Azure Digital Twins Data Reader"], "enabled": true
  *     }],
  *     "resources": [{ "appId": "<GUID>", "identifierUris": ["api://my-api"], "displayName": "My API",
- *                     "accessTokenVersion": 2, "appRoles": ["Things.Read"] }]
+ *                     "accessTokenVersion": 2, "appRoles": ["Things.Read"] }],
+ *     "vaults": [ … Key Vault's vaults, certificates and access policies: config-vaults.ts ]
  *   }
  *
  * appRoleGrants keys are a resource's appId or one of its identifier URIs.
@@ -34,6 +35,7 @@ import {
   type Resource,
   type Tenant,
 } from "../registry.ts";
+import { addWorkshopVaultCertificate, applyVaultConfig } from "./config-vaults.ts";
 import type { MockAadCliOptions, RegistrySetup } from "./options.ts";
 
 export type { RegistrySetup } from "./options.ts";
@@ -52,11 +54,13 @@ export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
     if (isGuid(options.tenant)) {
       tenant.id = options.tenant.toLowerCase();
       app.tenantId = tenant.id;
+      for (const holder of [...(registry.vaults ?? []), ...(registry.managedIdentities ?? [])]) holder.tenantId = tenant.id;
     } else {
       tenant.domains.unshift(options.tenant.toLowerCase());
     }
   }
   if (options.clientId !== undefined) app.appId = options.clientId;
+  if (options.certFiles.length === 0) addWorkshopVaultCertificate(registry, options.out);
   if (options.config !== undefined) applyConfigFile(registry, options.config);
   return {
     registry,
@@ -162,6 +166,7 @@ export function applyConfigFile(registry: Registry, path: string): void {
     };
     replaceOrAdd(registry.applications, app, (x) => x.appId === app.appId && x.tenantId === app.tenantId);
   }
+  applyVaultConfig(registry, config, base, bad);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
