@@ -51,6 +51,10 @@ export interface RemoteSignInput {
   alg: string;
   digest: Uint8Array;
   token: TokenSource;
+  /** How the digest goes into `value`; default base64url (what Key Vault documents). */
+  encodeDigest?: (digest: Uint8Array) => string;
+  /** Default the global fetch (which msw intercepts offline); the lab hands requests to a mock's core. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
 }
 
 /** The token source a real vault would use, from the environment; undefined when there is none. */
@@ -69,7 +73,7 @@ export async function signInKeyVault(input: RemoteSignInput): Promise<RemoteSign
   } else {
     const legacy = input.token.kind === "msi-legacy";
     const url = `${input.token.endpoint}?api-version=${legacy ? "2017-09-01" : "2019-08-01"}&resource=${encodeURIComponent(KEY_VAULT_SCOPE_RESOURCE)}`;
-    const answer = await send(exchanges, "a token for Key Vault from the managed identity", "GET", url, [[legacy ? "Secret" : "X-IDENTITY-HEADER", input.token.secret]]);
+    const answer = await send(input, exchanges, "a token for Key Vault from the managed identity", "GET", url, [[legacy ? "Secret" : "X-IDENTITY-HEADER", input.token.secret]]);
     if (answer.status !== 200 || typeof answer.responseBody.access_token !== "string") {
       const said = String(answer.responseBody.message ?? answer.responseBody.error_description ?? answer.responseBody.error ?? "no message");
       throw new KitError(
@@ -84,21 +88,21 @@ export async function signInKeyVault(input: RemoteSignInput): Promise<RemoteSign
   const oid = claimOf(accessToken, "oid");
 
   const certificateUrl = `${input.vaultUrl}/certificates/${encodeURIComponent(input.certificateName)}?api-version=${KEY_VAULT_API_VERSION}`;
-  const got = await send(exchanges, "the certificate: its x5t and the id of its key", "GET", certificateUrl, bearer);
+  const got = await send(input, exchanges, "the certificate: its x5t and the id of its key", "GET", certificateUrl, bearer);
   if (got.status !== 200) throw vaultRefusal(got, "certificates get", oid, input);
   const certificate = { x5t: String(got.responseBody.x5t), cer: String(got.responseBody.cer), kid: String(got.responseBody.kid), id: String(got.responseBody.id) };
 
-  const body = JSON.stringify({ alg: input.alg, value: base64urlEncode(input.digest) });
-  const signed = await send(exchanges, "the digest, signed by the key inside the vault", "POST", `${certificate.kid}/sign?api-version=${KEY_VAULT_API_VERSION}`, [...bearer, ["Content-Type", "application/json"]], body);
+  const body = JSON.stringify({ alg: input.alg, value: (input.encodeDigest ?? base64urlEncode)(input.digest) });
+  const signed = await send(input, exchanges, "the digest, signed by the key inside the vault", "POST", `${certificate.kid}/sign?api-version=${KEY_VAULT_API_VERSION}`, [...bearer, ["Content-Type", "application/json"]], body);
   if (signed.status !== 200 || typeof signed.responseBody.value !== "string") throw vaultRefusal(signed, "keys sign", oid, input);
   const signature = base64urlDecode(signed.responseBody.value);
   return { exchanges, certificate, signedBy: String(signed.responseBody.kid), signature, ...(oid ? { identityObjectId: oid } : {}) };
 }
 
-async function send(exchanges: HttpExchange[], purpose: string, method: "GET" | "POST", url: string, headers: [string, string][], body?: string): Promise<HttpExchange> {
+async function send(input: RemoteSignInput, exchanges: HttpExchange[], purpose: string, method: "GET" | "POST", url: string, headers: [string, string][], body?: string): Promise<HttpExchange> {
   let response: Response;
   try {
-    response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }) });
+    response = await (input.fetch ?? fetch)(url, { method, headers, ...(body === undefined ? {} : { body }) });
   } catch (error) {
     throw new KitError("NETWORK", `Could not reach ${safeHost(url)}: ${(error as Error).message}.`, "Check the vault URL and your network; without --vault the kit uses the offline mock.");
   }

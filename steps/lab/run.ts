@@ -41,6 +41,8 @@ export interface StageView {
 
 export interface LabRun {
   name: string;
+  /** The doctor's cause the scenario reproduces (its name, unless the scenario says another). */
+  cause: string;
   title: string;
   story: string[];
   expectedAadsts?: number;
@@ -64,11 +66,11 @@ export interface LabRun {
 }
 
 export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<LabRun> {
-  const faulty = scenario.build(ctx);
+  const faulty = await scenario.build(ctx);
   const first = await stage(ctx, faulty, `${scenario.name}:first`);
   const input = scenario.doctorInput ?? "request";
   const doctor = askDoctor(ctx, { input, attempt: faulty, answer: first.answer });
-  const fixed = scenario.fix(ctx);
+  const fixed = await scenario.fix(ctx);
   const second = await stage(ctx, fixed, `${scenario.name}:fixed`);
 
   const firstAadsts = first.answer.errorCodes?.at(-1); // the code that names the failure comes last ([70002, 50032])
@@ -78,6 +80,7 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
   if (firstAadsts !== undefined) outcome.firstAadsts = firstAadsts;
   const run: LabRun = {
     name: scenario.name,
+    cause: scenario.causeId ?? scenario.name,
     title: scenario.title,
     story: scenario.story,
     focus: scenario.focus,
@@ -97,7 +100,8 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
  * the code Entra answered (none, for a scenario whose first request succeeds).
  */
 export function doctorNamed(scenario: Scenario, doctor: DoctorFinding): boolean {
-  return doctor.causes.some((cause) => cause.id === scenario.name) && doctor.predicted?.aadsts === scenario.expectedAadsts;
+  const cause = scenario.causeId ?? scenario.name;
+  return doctor.causes.some((c) => c.id === cause) && doctor.predicted?.aadsts === scenario.expectedAadsts;
 }
 
 async function stage(ctx: LabContext, attempt: Attempt, label: string): Promise<StageView> {
