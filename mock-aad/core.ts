@@ -34,7 +34,7 @@
  */
 import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
 import { ASSUMED_CLOCK_SKEW_SECONDS, CLIENT_ASSERTION_TYPE } from "../lib/entra/protocol.ts";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
 import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENTS, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.ts";
@@ -84,6 +84,8 @@ export interface MockAadOptions {
   clockSkewSeconds?: number;
   /** Default MAX_BODY_BYTES (1 MiB). */
   maxBodyBytes?: number;
+  /** Random bytes for Key Vault's PSS salts. Default: crypto.randomBytes. */
+  randomBytes?: (length: number) => Uint8Array;
   /** Called once per request, after the answer is made (for one log line per request). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -118,6 +120,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
   const signingKey = loadSigningKey(options.signingKey ?? createSigningKey(clock()));
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const random = options.randomBytes ?? ((length: number) => new Uint8Array(randomBytes(length)));
   const jwks = { keys: [signingJwk(signingKey, `${ENTRA_ORIGIN}/{tenantid}/v2.0`)] };
 
   async function handle(request: Request): Promise<Response> {
@@ -171,8 +174,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (path.startsWith("/arm/")) return handleArm(request, path.slice("/arm".length), url.searchParams, resourceContext(exchange, exchange.origin));
     // Key Vault (key-vault/handler.ts): {vault}.vault.azure.net, or the first vault at the root of this origin (/keys, /certificates).
     if (host.endsWith(".vault.azure.net"))
-      return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? [], host.slice(0, -".vault.azure.net".length)), { ...resourceContext(exchange, ENTRA_ORIGIN), vaultUrl: `https://${host}` });
-    if (/^\/+(keys|certificates)(\/|$)/i.test(path)) return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? []), { ...resourceContext(exchange, exchange.origin), vaultUrl: exchange.origin });
+      return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? [], host.slice(0, -".vault.azure.net".length)), { ...resourceContext(exchange, ENTRA_ORIGIN), vaultUrl: `https://${host}`, randomBytes: random });
+    if (/^\/+(keys|certificates)(\/|$)/i.test(path)) return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? []), { ...resourceContext(exchange, exchange.origin), vaultUrl: exchange.origin, randomBytes: random });
     // Managed identity (managed-identity.ts): IMDS at 169.254.169.254 or its path here; App Service's /msi/token.
     if (path.toLowerCase().replace(/\/$/, "") === APP_SERVICE_PATH) return handleManagedIdentity(request, "app-service", url.searchParams, identityContext(exchange));
     if (host === IMDS_HOST || path.toLowerCase() === IMDS_PATH) return handleManagedIdentity(request, "imds", url.searchParams, identityContext(exchange));

@@ -8,7 +8,8 @@
  * given step 1's key when it started, standing in for a key that Key Vault generated and never
  * exports. With --vault URL the same requests go to a real vault (tokenSourceFromEnvironment).
  */
-import { fromHex } from "../lib/bytes.ts";
+import { fromHex, toHex } from "../lib/bytes.ts";
+import { sha256 } from "../lib/crypto/sha256.ts";
 import { isJwsAlgorithm, verifyJwsSignature, type JwsAlgorithm } from "../lib/crypto/jws.ts";
 import { KitError } from "../lib/errors.ts";
 import { rsaPublicKeyFromSpki } from "../lib/formats/keys/index.ts";
@@ -50,6 +51,8 @@ export async function runKeyVaultSignature(ctx: Context, options: OptionValues):
   const alg = header.alg;
   const input = ctx.ws.read("signing-input.txt");
   const digestHex = ctx.ws.readText("signing-input.sha256").trim();
+  if (digestHex !== toHex(sha256(input)))
+    throw new KitError("STALE_SIGNATURE", `${ctx.ws.display("signing-input.sha256")} is not the SHA-256 of the current ${ctx.ws.display("signing-input.txt")}: step 3 ran again after step 4.`, `Run ${ctx.stepCommand(4)}, then this step again.`);
   const certificateName = typeof options["vault-certificate"] === "string" ? options["vault-certificate"] : DEFAULT_VAULT_CERTIFICATE;
   const live = typeof options.vault === "string";
   let vaultUrl: string;
@@ -124,8 +127,8 @@ export function renderKeyVaultSignature(r: KeyVaultSignatureResult, ui: Ui, ctx:
     ...ui.prose(
       "Seed 001's Function never holds the private key: it asks its managed identity for a token for",
       "Key Vault, reads the certificate's x5t from the vault, and sends step 4's SHA-256 digest to the",
-      `key's sign operation. The vault ${r.alg === "RS256" ? "wraps the digest in a DigestInfo, pads it (PKCS#1 v1.5)" : "encodes the digest with PSS and a salt"}`,
-      "and applies the private key; the signature comes back in base64url, ready to append.",
+      `key's sign operation. The vault ${r.alg === "RS256" ? "wraps the digest in a DigestInfo and pads it (PKCS#1 v1.5)," : "encodes the digest with PSS and a fresh salt,"}`,
+      "applies the private key, and the signature comes back in base64url, ready to append.",
     ),
     ui.paint("dim", r.live ? `  Talking to the REAL vault ${r.vaultUrl} (--vault).` : "  Offline: the mock Key Vault and managed identity answer in this process, as Azure's do."),
     ...r.exchanges.flatMap((e, i) => exchangeLines(e, i + 1, ui, r.live)),

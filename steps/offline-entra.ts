@@ -63,6 +63,7 @@ export async function startOfflineEntra(ctx: Context, options: { vault?: boolean
     registry: defaultRegistry({ certificates: [ctx.ws.read("cert.cer")] }),
     clock: () => ctx.now(),
     ids: () => uuidV4(ctx.randomBytes(`mock-id-${counter++}`, 16)),
+    randomBytes: (length) => ctx.randomBytes(`mock-random-${counter++}`, length),
     signingKey: ctx.fixed ? await fixedSigningKey(ctx) : workspaceSigningKey(ctx),
   });
   if (options.vault) mock.registry.vaults![0]!.keys.push(vaultKey({ name: DEFAULT_VAULT_CERTIFICATE, privateKey: ctx.ws.readText("private-key.pem"), certificate: ctx.ws.read("cert.cer") }));

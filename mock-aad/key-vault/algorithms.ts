@@ -40,11 +40,11 @@ export function signatureAlgorithm(alg: unknown): SignatureAlgorithm | undefined
   return SIGNATURE_ALGORITHMS.find((a) => a.alg === alg);
 }
 
-/** The signature of `digest` (already checked to be digestBytes long). */
-export function signDigest(algorithm: SignatureAlgorithm, privateKey: KeyObject, digest: Buffer): Buffer {
+/** The signature of `digest` (already checked to be digestBytes long); PSS takes `salt` (digestBytes long), default random. */
+export function signDigest(algorithm: SignatureAlgorithm, privateKey: KeyObject, digest: Buffer, salt: Buffer = randomBytes(algorithm.digestBytes)): Buffer {
   if (algorithm.padding === "pkcs1") return privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([algorithm.digestInfoPrefix!, digest]));
   const emBits = modulusBits(privateKey) - 1;
-  return privateEncrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, leftPad(emsaPssEncode(algorithm, digest, emBits, randomBytes(algorithm.digestBytes)), modulusBytes(privateKey)));
+  return privateEncrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, leftPad(emsaPssEncode(algorithm, digest, emBits, salt), modulusBytes(privateKey)));
 }
 
 /** true when `signature` is the key's signature of `digest`; false for anything else, never a throw. */

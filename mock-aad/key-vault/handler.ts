@@ -38,6 +38,8 @@ export const MAX_VAULT_BODY_BYTES = 64 * 1024;
 export interface KeyVaultContext extends ResourceContext {
   /** The vault's URL as its identifiers write it: https://{name}.vault.azure.net, or the server's origin. */
   vaultUrl: string;
+  /** For PSS salts (injectable, so --fixed runs reproduce). */
+  randomBytes: (length: number) => Uint8Array;
 }
 
 type Operation =
@@ -153,7 +155,7 @@ export async function handleKeyVault(request: Request, path: string, query: URLS
   if (digest.length !== algorithm.digestBytes)
     return fail(400, "BadParameter", `Invalid length of '${digestField}': ${digest.length} bytes. ${algorithm.alg} requires ${algorithm.digestBytes} bytes, encoded with base64url.`);
 
-  if (operation.action === "sign") return vaultJson({ kid: kid(key), value: signDigest(algorithm, key.privateKey, digest).toString("base64url") }, answer);
+  if (operation.action === "sign") return vaultJson({ kid: kid(key), value: signDigest(algorithm, key.privateKey, digest, Buffer.from(context.randomBytes(algorithm.digestBytes))).toString("base64url") }, answer);
   const signature = decodeBase64Url(body.value);
   if (!signature) return fail(400, "BadParameter", "Property 'value' is not a base64url string.");
   return vaultJson({ value: verifyDigest(algorithm, key.privateKey, digest, signature) }, answer);
