@@ -4,7 +4,7 @@
  * redeem it; when the vault refuses, the kit says what the vault said and what to check.
  */
 import { constants, createHash, verify, X509Certificate } from "node:crypto";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setupServer } from "msw/node";
 import { afterAll, describe, expect, it } from "vitest";
@@ -57,6 +57,16 @@ describe("step 5 --signer keyvault", () => {
     const input = readFileSync(join(out, "signing-input.txt"));
     const cert = new X509Certificate(readFileSync(join(out, "cert.cer")));
     expect(verify("sha256", input, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, readFileSync(join(out, "signature.bin")))).toBe(true);
+  });
+
+  it("a digest that is not the current signing input's: one sentence, nothing sent", async () => {
+    const out = workspace();
+    expect((await run("4", "--out", out)).code).toBe(0);
+    writeFileSync(join(out, "signing-input.sha256"), "00".repeat(32) + "\n");
+    const five = await run("5", "--signer", "keyvault", "--out", out);
+    expect(five.code).toBe(1);
+    expect(five.err).toMatch(/signing-input\.sha256 is not the SHA-256 of the current .*signing-input\.txt: step 3 ran again after step 4\./);
+    expect(five.out).not.toMatch(/msi\/token/);
   });
 
   it("--vault without a token source, or with a malformed URL: one sentence and exit 1", async () => {
