@@ -58,7 +58,7 @@ async function vaultSignedAssertion(ctx: LabContext, label: string, segments: "b
   return assembleJws(headerB64, payloadB64, remote.signature);
 }
 
-const POWERSHELL_FORM_BEFORE = '$token = Invoke-RestMethod "$tenantid/oauth2/v2.0/token" -Body "client_id=$clientid&scope=$JWT" -Method POST';
+const POWERSHELL_FORM_BEFORE = '$token = Invoke-RestMethod "https://login.microsoftonline.com/$tenantid/oauth2/v2.0/token" -ContentType "application/x-www-form-urlencoded" -Body "client_id=$clientid&scope=$JWT" -Method POST';
 
 const jwtAsScope: Scenario = {
   name: "keyvault-jwt-as-scope",
