@@ -38,6 +38,8 @@ function readAlg(ctx: Context): JwsAlgorithm {
 
 async function run(ctx: Context, options: OptionValues = {}): Promise<SignatureResult> {
   if (options.signer === "keyvault") return runKeyVaultSignature(ctx, options);
+  const vaultOption = ["vault", "vault-certificate"].find((name) => options[name] !== undefined);
+  if (vaultOption) throw new KitError("USAGE", `--${vaultOption} goes with --signer keyvault: the local signer uses private-key.pem.`, `Add --signer keyvault, e.g. npm run step 5 -- --signer keyvault --${vaultOption} …`);
   return runLocal(ctx);
 }
 

@@ -55,8 +55,9 @@ describe.skipIf(!DOTNET)(`${CLIENT} against the mock Key Vault`, () => {
     expect(Buffer.from(String(output!.cer), "base64").equals(der)).toBe(true);
     expect(String(output!.keyId)).toMatch(new RegExp(`^${mock.keyVault.url.replace(/[.]/g, "\\.")}/keys/workshop-cert/[0-9a-f]{32}$`));
     expect(output!.secretId).toBe(String(output!.keyId).replace("/keys/", "/secrets/"));
-    expect(wire[0]).toMatch(/^GET \/msi\/token 200$/);
-    expect(wire).toContain("GET /certificates/workshop-cert 401");
-    expect(wire).toContain("GET /certificates/workshop-cert 200");
+    // The challenge first (no token), then App Service's endpoint, then the same request with the token.
+    expect(wire).toEqual(["GET /certificates/workshop-cert 401", "GET /msi/token 200", "GET /certificates/workshop-cert 200"]);
+    const identity = mock.requests.slice(first).find((r) => new URL(r.url).pathname === "/msi/token")!;
+    expect([new URL(identity.url).searchParams.get("api-version"), identity.headers["x-identity-header"]]).toEqual(["2019-08-01", mock.keyVault.identityHeader]);
   });
 });
