@@ -40,6 +40,11 @@ export const KIT_ERROR_CODES = [
   "LIVE_TOKEN",
   "LIVE_HOST",
   "LIVE_DEMO_APP",
+  // Remote signing in Key Vault (step 5 --signer keyvault)
+  "IDENTITY_REFUSED",
+  "NO_IDENTITY",
+  "VAULT_REFUSED",
+  "VAULT_THUMBPRINT",
   // The mock's HTTPS server
   "BAD_HOST",
   "LISTEN_FAILED",

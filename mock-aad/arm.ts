@@ -90,7 +90,7 @@ function armHeaders(context: ResourceContext, request: Request): Headers {
 }
 
 /** The JWT's claims, unverified (only to read aud and exp before and after the real check). */
-function payloadOf(token: string): Record<string, unknown> | undefined {
+export function payloadOf(token: string): Record<string, unknown> | undefined {
   const part = token.split(".")[1];
   if (!part || !/^[A-Za-z0-9_-]+$/.test(part)) return undefined;
   try {
@@ -108,7 +108,7 @@ export function dotnetUtc(date: Date): string {
   return `${date.getUTCMonth() + 1}/${date.getUTCDate()}/${date.getUTCFullYear()} ${hours % 12 || 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${hours < 12 ? "AM" : "PM"}`;
 }
 
-function decodeSafely(text: string): string {
+export function decodeSafely(text: string): string {
   try {
     return decodeURIComponent(text);
   } catch {

@@ -15,9 +15,12 @@
  *   Microsoft Graph: host graph.microsoft.com, or path prefix /graph  (…/graph/v1.0/users)
  *   Azure Digital Twins: any host *.digitaltwins.azure.net, or path prefix /adt (…/adt/query)
  *   Azure Resource Manager: host management.azure.com, or path prefix /arm (…/arm/subscriptions)
+ *   Azure Key Vault: any host {vault}.vault.azure.net, or /keys and /certificates at the root (the first vault)
+ *   Managed identity: GET /msi/token (App Service) on any host; IMDS at host 169.254.169.254 or
+ *     GET /metadata/identity/oauth2/token
  * (The same list as data, for the log and the hardening matrix: routes.ts; a new door goes there too.)
- * The prefixes let one local server (https://127.0.0.1:PORT) serve all four; no tenant is
- * called "graph", "adt" or "arm" (a tenant is a GUID or a domain name), so they cannot clash.
+ * The prefixes let one local server (https://127.0.0.1:PORT) serve all of them; no tenant is
+ * called "graph", "adt", "arm", "keys", "certificates", "metadata" or "msi" (a tenant is a GUID or a domain name), so they cannot clash.
  * Path segments after the tenant compare case-insensitively, the tenant too (MSAL lower-cases it).
  *
  * Token request, in this order (Entra's order is not published; see check-assertion.ts for the
@@ -33,7 +36,7 @@
  */
 import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
 import { ASSUMED_CLOCK_SKEW_SECONDS, CLIENT_ASSERTION_TYPE } from "../lib/entra/protocol.ts";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
 import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
 import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENTS, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.ts";
@@ -44,6 +47,9 @@ import { tokenServiceView } from "./key-replication.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
 import { describeRoutes } from "./routes.ts";
+import { handleKeyVault } from "./key-vault/handler.ts";
+import { findVault } from "./key-vault/store.ts";
+import { APP_SERVICE_PATH, handleManagedIdentity, IMDS_HOST, IMDS_PATH, type ManagedIdentityContext } from "./managed-identity.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
 
 /** OpenID Connect scopes a client may add to /.default (MSAL Go does); they ask for no resource. */
@@ -87,6 +93,8 @@ export interface MockAadOptions {
    * removeKey (Entra's replication lag, simulated; key-replication.ts). Default 0: at once.
    */
   replicationDelaySeconds?: number;
+  /** Random bytes for Key Vault's PSS salts. Default: crypto.randomBytes. */
+  randomBytes?: (length: number) => Uint8Array;
   /** Called once per request, after the answer is made (for one log line per request). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -121,6 +129,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
   const signingKey = loadSigningKey(options.signingKey ?? createSigningKey(clock()));
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const random = options.randomBytes ?? ((length: number) => new Uint8Array(randomBytes(length)));
   const jwks = { keys: [signingJwk(signingKey, `${ENTRA_ORIGIN}/{tenantid}/v2.0`)] };
 
   async function handle(request: Request): Promise<Response> {
@@ -173,6 +182,13 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (path.startsWith("/graph/")) return handleGraph(request, path.slice("/graph".length), resourceContext(exchange, exchange.origin));
     if (path.startsWith("/adt/")) return handleDigitalTwins(request, path.slice("/adt".length), url.searchParams, resourceContext(exchange, exchange.origin));
     if (path.startsWith("/arm/")) return handleArm(request, path.slice("/arm".length), url.searchParams, resourceContext(exchange, exchange.origin));
+    // Key Vault (key-vault/handler.ts): {vault}.vault.azure.net, or the first vault at the root of this origin (/keys, /certificates).
+    if (host.endsWith(".vault.azure.net"))
+      return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? [], host.slice(0, -".vault.azure.net".length)), { ...resourceContext(exchange, ENTRA_ORIGIN), vaultUrl: `https://${host}`, randomBytes: random });
+    if (/^\/+(keys|certificates)(\/|$)/i.test(path)) return handleKeyVault(request, path, url.searchParams, findVault(registry.vaults ?? []), { ...resourceContext(exchange, exchange.origin), vaultUrl: exchange.origin, randomBytes: random });
+    // Managed identity (managed-identity.ts): IMDS at 169.254.169.254 or its path here; App Service's /msi/token.
+    if (path.toLowerCase().replace(/\/$/, "") === APP_SERVICE_PATH) return handleManagedIdentity(request, "app-service", url.searchParams, identityContext(exchange));
+    if (host === IMDS_HOST || path.toLowerCase() === IMDS_PATH) return handleManagedIdentity(request, "imds", url.searchParams, identityContext(exchange));
 
     const segments = path.split("/").slice(1);
     const shape = segments.slice(1).join("/").toLowerCase();
@@ -191,6 +207,17 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
 
   function resourceContext(exchange: Exchange, authority: string): ResourceContext {
     return { registry, jwks, now: exchange.context.now, requestId: exchange.context.traceId, authority, replicationDelaySeconds: options.replicationDelaySeconds ?? 0 };
+  }
+
+  function identityContext(exchange: Exchange): ManagedIdentityContext {
+    const { now, traceId } = exchange.context;
+    return {
+      registry,
+      now,
+      requestId: traceId,
+      issue: (application, tenant, resource, requestedResource, extraClaims) =>
+        issueAccessToken({ application, tenant, resource, requestedResource, origin: exchange.origin, now, ids, signingKey, extraClaims }),
+    };
   }
 
   function instance(exchange: Exchange): Response {

@@ -6,7 +6,25 @@ export { entraErrorBody, entraTimestamp, type EntraErrorBody, type ResponseConte
 export { MAX_BODY_BYTES } from "./form.ts";
 export { MAX_PROOF_LIFETIME_SECONDS, PROOF_AUDIENCE, type KeyAction } from "./graph-keys.ts";
 export { BACKDATE_SECONDS, TOKEN_LIFETIME_SECONDS } from "./issue-token.ts";
-export { mockAadHandlers, MOCKED_ORIGINS } from "./msw.ts";
+export { mockAadHandlers, MOCKED_ORIGINS, MSW_IDENTITY_ENDPOINT } from "./msw.ts";
+export {
+  DEFAULT_VAULT_CERTIFICATE,
+  DEFAULT_VAULT_NAME,
+  DEMO_IDENTITY_CLIENT_ID,
+  DEMO_IDENTITY_HEADER,
+  DEMO_IDENTITY_PRINCIPAL_ID,
+  defaultVault,
+  demoManagedIdentity,
+  signerPolicy,
+  vaultKey,
+  type AccessPolicy,
+  type ManagedIdentity,
+  type Vault,
+  type VaultKey,
+  type VaultKeyInput,
+} from "./key-vault/store.ts";
+export { SIGNATURE_ALGORITHMS } from "./key-vault/algorithms.ts";
+export { APP_SERVICE_PATH, IMDS_HOST, IMDS_PATH } from "./managed-identity.ts";
 export {
   ADT_APP_ID,
   ARM_APP_ID,
@@ -26,6 +44,8 @@ export {
   findTenant,
   GRAPH_APP_ID,
   GRAPH_RESOURCE,
+  KEY_VAULT_APP_ID,
+  KEY_VAULT_RESOURCE,
   keyCredential,
   type Application,
   type DefaultRegistryOptions,

@@ -34,6 +34,8 @@ export interface IssueTokenInput {
   now: Date;
   ids: () => string;
   signingKey: LoadedSigningKey;
+  /** Claims a token of this kind carries too, e.g. a managed identity's xms_mirid. */
+  extraClaims?: Record<string, unknown>;
 }
 
 export interface IssuedToken {
@@ -101,6 +103,7 @@ export function issueAccessToken(input: IssueTokenInput): IssuedToken {
       ver: "2.0",
     };
   }
+  if (input.extraClaims) claims = { ...claims, ...input.extraClaims };
   const signingInput = `${segment(header)}.${segment(claims)}`;
   // Graph's tokens are signed over a header whose nonce is replaced by its hash: only Graph can
   // check them (graphSignedHeader), and a plain JWKS verification fails, as with the real ones.

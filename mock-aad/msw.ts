@@ -1,7 +1,8 @@
 /**
  * The mock Entra ID inside anyone's test suite, with msw (Mock Service Worker): requests that
- * `fetch` (or MSAL, or @azure/identity) send to Entra, Microsoft Graph, Azure Digital Twins or
- * Azure Resource Manager are answered by the mock's core, in-process, without a network.
+ * `fetch` (or MSAL, or @azure/identity) send to Entra, Microsoft Graph, Azure Digital Twins,
+ * Azure Resource Manager, Key Vault ({vault}.vault.azure.net) or a managed identity endpoint
+ * (IMDS at 169.254.169.254, App Service at MSW_IDENTITY_ENDPOINT) are answered by the mock's core, in-process, without a network.
  *
  *   import { setupServer } from "msw/node";
  *   import { createMockAad, mockAadHandlers } from "./mock-aad/index.ts";
@@ -15,7 +16,10 @@ import { http, type HttpHandler } from "msw";
 import type { MockAad } from "./core.ts";
 
 /** The hosts the handlers answer for. */
-export const MOCKED_ORIGINS = ["https://login.microsoftonline.com", "https://graph.microsoft.com", "https://*.digitaltwins.azure.net", "https://management.azure.com"] as const;
+export const MOCKED_ORIGINS = ["https://login.microsoftonline.com", "https://graph.microsoft.com", "https://*.digitaltwins.azure.net", "https://management.azure.com", "https://*.vault.azure.net", "http://169.254.169.254"] as const;
+
+/** IDENTITY_ENDPOINT (or MSI_ENDPOINT) for code under test: App Service's path at the address the handlers answer. */
+export const MSW_IDENTITY_ENDPOINT = "http://169.254.169.254/msi/token";
 
 export function mockAadHandlers(mock: Pick<MockAad, "handle">): HttpHandler[] {
   return MOCKED_ORIGINS.map((origin) => http.all(`${origin}/*`, ({ request }) => mock.handle(request)));

@@ -8,6 +8,7 @@
  */
 import { createHash, X509Certificate } from "node:crypto";
 import { DEMO_CLIENT_ID, DEMO_TENANT_DOMAIN, DEMO_TENANT_ID } from "../lib/entra/demo.ts";
+import { defaultVault, demoManagedIdentity, type ManagedIdentity, type Vault } from "./key-vault/store.ts";
 
 export interface Tenant {
   /** The Directory (tenant) ID, a GUID, lower case. */
@@ -66,6 +67,10 @@ export interface Registry {
   tenants: Tenant[];
   applications: Application[];
   resources: Resource[];
+  /** Key Vault's vaults (key-vault/store.ts); the HTTPS server's root serves the first. */
+  vaults?: Vault[];
+  /** Managed identities the IMDS and App Service endpoints give tokens to (managed-identity.ts); the first answers. */
+  managedIdentities?: ManagedIdentity[];
 }
 
 // ── Well-known and demo identifiers ─────────────────────────────────────────────────────────────
@@ -85,6 +90,9 @@ export const ADT_RESOURCE = "https://digitaltwins.azure.net";
 export const ARM_APP_ID = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
 export const ARM_RESOURCE = "https://management.azure.com";
 export const ARM_CLASSIC_RESOURCE = "https://management.core.windows.net";
+/** Azure Key Vault's application ID, the same in every tenant; its tokens are v1 with aud https://vault.azure.net. */
+export const KEY_VAULT_APP_ID = "cfa8b339-82a2-471a-a3c9-0fc0be7a4093";
+export const KEY_VAULT_RESOURCE = "https://vault.azure.net";
 /** The workshop's own demo API (made-up IDs, like those in lib/entra/demo.ts). */
 export const DEMO_API_APP_ID = "5e7a9c1b-3d2f-4e6a-8b0c-1d2e3f4a5b6c";
 export const DEMO_API_RESOURCE = "api://entra-workshop-demo-api";
@@ -169,6 +177,14 @@ export function defaultResources(): Resource[] {
       appRoles: [],
     },
     {
+      // Key Vault authorizes with access policies or Azure RBAC, not token roles.
+      appId: KEY_VAULT_APP_ID,
+      displayName: "Azure Key Vault",
+      identifierUris: [KEY_VAULT_RESOURCE],
+      accessTokenVersion: 1,
+      appRoles: [],
+    },
+    {
       appId: DEMO_API_APP_ID,
       displayName: "Entra workshop demo API",
       identifierUris: [DEMO_API_RESOURCE],
@@ -228,6 +244,8 @@ export function defaultRegistry(options: DefaultRegistryOptions = {}): Registry 
       },
     ],
     resources: defaultResources(),
+    vaults: [defaultVault()],
+    managedIdentities: [demoManagedIdentity()],
   };
 }
 

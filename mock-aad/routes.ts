@@ -10,10 +10,12 @@
  *   Timestamp trailer, error_codes, timestamp, trace_id, correlation_id) with Cache-Control no-store
  *   (error-response.ts);
  * - "resource": {"error":{"code":…,"message":…}}, the shape Graph, Resource Manager, Azure Digital
- *   Twins and Key Vault share.
+ *   Twins and Key Vault share;
+ * - "identity": the managed-identity endpoints' own bodies (managed-identity.ts): IMDS answers
+ *   {"error","error_description"}, App Service {"statusCode","message","correlationId"}.
  */
 
-export type AnswerShape = "entra" | "resource";
+export type AnswerShape = "entra" | "resource" | "identity";
 
 export interface Route {
   /** The method the endpoint is for (the others are refused, in the door's shape). */
@@ -38,6 +40,10 @@ export const ROUTES: readonly Route[] = [
   { method: "GET", path: "/graph/v1.0/users", prefix: "/graph/", shape: "resource", what: "Microsoft Graph" },
   { method: "POST", path: "/adt/query", prefix: "/adt/", shape: "resource", what: "Azure Digital Twins" },
   { method: "GET", path: "/arm/subscriptions", prefix: "/arm/", shape: "resource", what: "Azure Resource Manager" },
+  { method: "GET", path: "/keys", shape: "resource", what: "Azure Key Vault keys (the first vault)" },
+  { method: "GET", path: "/certificates", shape: "resource", what: "Azure Key Vault certificates (the first vault)" },
+  { method: "GET", path: "/metadata/identity/oauth2/token", shape: "identity", what: "managed identity, IMDS" },
+  { method: "GET", path: "/msi/token", shape: "identity", what: "managed identity, App Service" },
 ];
 
 /** "POST /{tenant}/oauth2/v2.0/token, …": the list for a log line. */

@@ -13,17 +13,21 @@ import { SHA256 } from "../lib/crypto/sha256.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import { asn1Lines } from "./render-asn1.ts";
-import type { Step } from "./step.ts";
+import { KEY_VAULT_OPTIONS, keyVaultSignatureJson, renderKeyVaultSignature, runKeyVaultSignature, type KeyVaultSignatureResult } from "./05-signature-key-vault.ts";
+import type { OptionValues, Step } from "./step.ts";
 import type { HexRange, Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
-export type SignatureResult = {
+export type LocalSignatureResult = {
   keyBits: number;
   k: number;
   signingInputBytes: number;
   checks: { text: string; ok: boolean }[];
   written: WrittenFile[];
 } & ({ alg: "RS256"; steps: Pkcs1v15SignatureSteps; digestInfoTree: Asn1Node } | { alg: "PS256"; steps: PssSignatureSteps });
+
+/** The kit signs (with private-key.pem), or Key Vault does (--signer keyvault). */
+export type SignatureResult = LocalSignatureResult | KeyVaultSignatureResult;
 
 function readAlg(ctx: Context): JwsAlgorithm {
   const header = ctx.ws.readJson<{ alg?: unknown }>("header.json");
@@ -32,7 +36,14 @@ function readAlg(ctx: Context): JwsAlgorithm {
   return header.alg;
 }
 
-async function run(ctx: Context): Promise<SignatureResult> {
+async function run(ctx: Context, options: OptionValues = {}): Promise<SignatureResult> {
+  if (options.signer === "keyvault") return runKeyVaultSignature(ctx, options);
+  const vaultOption = ["vault", "vault-certificate"].find((name) => options[name] !== undefined);
+  if (vaultOption) throw new KitError("USAGE", `--${vaultOption} goes with --signer keyvault: the local signer uses private-key.pem.`, `Add --signer keyvault, e.g. npm run step 5 -- --signer keyvault --${vaultOption} …`);
+  return runLocal(ctx);
+}
+
+async function runLocal(ctx: Context): Promise<LocalSignatureResult> {
   await ctx.ensure("signing-input.txt", "cert.cer", "private-key.pem");
   const input = ctx.ws.read("signing-input.txt");
   const alg = readAlg(ctx);
@@ -42,7 +53,7 @@ async function run(ctx: Context): Promise<SignatureResult> {
     throw new KitError("KEY_MISMATCH", "private-key.pem does not belong to cert.cer: Entra would answer AADSTS700027.", `Make a matching pair with ${ctx.stepCommand(1, "--new")}, or bring both from one PFX with --pfx.`);
   const spki = certificate.publicKeySpki;
   const base = { keyBits: modulusBits(key), k: modulusLength(key), signingInputBytes: input.length };
-  let result: SignatureResult;
+  let result: LocalSignatureResult;
   if (alg === "RS256") {
     const steps = rsassaPkcs1v15SignDetailed(key, input, SHA256);
     // PKCS#1 v1.5 is deterministic: WebCrypto must produce the very same bytes.
@@ -84,7 +95,7 @@ function crtLines(steps: Pkcs1v15SignatureSteps | PssSignatureSteps, ui: Ui, k: 
   ];
 }
 
-function renderRs256(r: Extract<SignatureResult, { alg: "RS256" }>, ui: Ui): string[] {
+function renderRs256(r: Extract<LocalSignatureResult, { alg: "RS256" }>, ui: Ui): string[] {
   const e = r.steps.encoding;
   const t = e.digestInfo.length;
   const psEnd = 2 + e.ps.length;
@@ -113,7 +124,7 @@ function renderRs256(r: Extract<SignatureResult, { alg: "RS256" }>, ui: Ui): str
   ];
 }
 
-function renderPs256(r: Extract<SignatureResult, { alg: "PS256" }>, ui: Ui): string[] {
+function renderPs256(r: Extract<LocalSignatureResult, { alg: "PS256" }>, ui: Ui): string[] {
   const e = r.steps.encoding;
   const dbLen = e.db.length;
   return [
@@ -142,7 +153,9 @@ function renderPs256(r: Extract<SignatureResult, { alg: "PS256" }>, ui: Ui): str
   ];
 }
 
-function render(r: SignatureResult, ui: Ui, ctx: Context): string[] {
+function render(result: SignatureResult, ui: Ui, ctx: Context): string[] {
+  if ("signer" in result) return renderKeyVaultSignature(result, ui, ctx);
+  const r = result;
   const pss = r.alg === "PS256";
   const lines = [...ui.title(5, `Signature (${r.alg})`), ...(r.alg === "RS256" ? renderRs256(r, ui) : renderPs256(r, ui))];
   lines.push(...ui.section("Cross-check"), ...r.checks.map((c) => ui.check(c.ok, c.text)));
@@ -167,12 +180,12 @@ export const signatureStep: Step<SignatureResult> = {
   number: 5,
   id: "signature",
   title: "Signature",
-  summary: "RSA signature of the signing input, RS256 (PKCS#1 v1.5) or PS256 (PSS), every value shown",
-  options: {},
+  summary: "RSA signature of the signing input, RS256 (PKCS#1 v1.5) or PS256 (PSS), every value shown; --signer keyvault: made in Key Vault",
+  options: KEY_VAULT_OPTIONS,
   produces: ["signature.bin"],
   run,
   render,
-  json: (r) => ({
+  json: (r) => ("signer" in r ? keyVaultSignatureJson(r) : {
     alg: r.alg,
     keyBits: r.keyBits,
     em: r.steps.encoding.em,

@@ -9,7 +9,7 @@ import { setupServer } from "msw/node";
 import { uuidV4 } from "../lib/entra/assertion.ts";
 import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../lib/formats/keys/index.ts";
 import { buildSelfSignedCertificate, randomSerialNumber } from "../lib/formats/x509/index.ts";
-import { createMockAad, createSigningKey, defaultRegistry, mockAadHandlers, type MockAad, type SigningKey } from "../mock-aad/index.ts";
+import { createMockAad, createSigningKey, DEFAULT_VAULT_CERTIFICATE, defaultRegistry, mockAadHandlers, vaultKey, type MockAad, type SigningKey } from "../mock-aad/index.ts";
 import type { Context } from "./context.ts";
 import { demoMockSigningKeyPem } from "./fixed.ts";
 
@@ -52,15 +52,21 @@ export interface OfflineEntra {
   close(): void;
 }
 
-/** Starts the mock with the workspace's certificate registered and msw intercepting fetch. */
-export async function startOfflineEntra(ctx: Context): Promise<OfflineEntra> {
+/**
+ * Starts the mock with the workspace's certificate registered and msw intercepting fetch. With
+ * `vault`, the mock Key Vault holds the certificate and step 1's key, standing in for a key made
+ * inside Key Vault: the mock signs with it, the kit's signing code never reads it.
+ */
+export async function startOfflineEntra(ctx: Context, options: { vault?: boolean } = {}): Promise<OfflineEntra> {
   let counter = 0;
   const mock = createMockAad({
     registry: defaultRegistry({ keyCredentials: [ctx.ws.read("cert.cer")] }),
     clock: () => ctx.now(),
     ids: () => uuidV4(ctx.randomBytes(`mock-id-${counter++}`, 16)),
+    randomBytes: (length) => ctx.randomBytes(`mock-random-${counter++}`, length),
     signingKey: ctx.fixed ? await fixedSigningKey(ctx) : workspaceSigningKey(ctx),
   });
+  if (options.vault) mock.registry.vaults![0]!.keys.push(vaultKey({ name: DEFAULT_VAULT_CERTIFICATE, privateKey: ctx.ws.readText("private-key.pem"), certificate: ctx.ws.read("cert.cer") }));
   const server = setupServer(...mockAadHandlers(mock));
   // Nothing leaves this process: a request to any other host fails instead of going out.
   server.listen({ onUnhandledRequest: "error" });

@@ -14,7 +14,8 @@
  *       "azureRoles": ["Azure Digital Twins Data Reader"], "enabled": true
  *     }],
  *     "resources": [{ "appId": "<GUID>", "identifierUris": ["api://my-api"], "displayName": "My API",
- *                     "accessTokenVersion": 2, "appRoles": ["Things.Read"] }]
+ *                     "accessTokenVersion": 2, "appRoles": ["Things.Read"] }],
+ *     "vaults": [ … Key Vault's vaults, certificates and access policies: config-vaults.ts ]
  *   }
  *
  * appRoleGrants keys are a resource's appId or one of its identifier URIs. "keyCredentials" is
@@ -37,6 +38,7 @@ import {
   type Resource,
   type Tenant,
 } from "../registry.ts";
+import { addWorkshopVaultCertificate, applyVaultConfig } from "./config-vaults.ts";
 import type { MockAadCliOptions, RegistrySetup } from "./options.ts";
 
 export type { RegistrySetup } from "./options.ts";
@@ -55,11 +57,13 @@ export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
     if (isGuid(options.tenant)) {
       tenant.id = options.tenant.toLowerCase();
       app.tenantId = tenant.id;
+      for (const holder of [...(registry.vaults ?? []), ...(registry.managedIdentities ?? [])]) holder.tenantId = tenant.id;
     } else {
       tenant.domains.unshift(options.tenant.toLowerCase());
     }
   }
   if (options.clientId !== undefined) app.appId = options.clientId;
+  if (options.certFiles.length === 0) addWorkshopVaultCertificate(registry, options.out);
   const warnings = options.config === undefined ? [] : applyConfigFile(registry, options.config);
   return {
     warnings,
@@ -175,6 +179,7 @@ export function applyConfigFile(registry: Registry, path: string): string[] {
     };
     replaceOrAdd(registry.applications, app, (x) => x.appId === app.appId && x.tenantId === app.tenantId);
   }
+  applyVaultConfig(registry, config, base, bad);
   return warnings;
 }
 

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
 import type { RequestLogEntry } from "../core.ts";
+import { APP_SERVICE_PATH, IMDS_PATH } from "../managed-identity.ts";
 import type { LocalTls } from "./local-tls-store.ts";
 import type { RegistrySetup } from "./options.ts";
 
@@ -106,9 +107,14 @@ export interface StartupJson {
   tokenEndpoint: string;
   /** The mock's Microsoft Graph, in place of https://graph.microsoft.com/v1.0. */
   graphUrl: string;
+  /** The mock Key Vault (its first vault), in place of https://{vault}.vault.azure.net. */
+  keyVaultUrl: string;
+  /** App Service's managed identity endpoint and secret, as IDENTITY_ENDPOINT and IDENTITY_HEADER. */
+  identityEndpoint: string;
+  identityHeader: string;
 }
 
-export function startupJson(info: SnippetInfo): StartupJson {
+export function startupJson(info: SnippetInfo & { setup: RegistrySetup }): StartupJson {
   return {
     url: info.url,
     tenant: info.tenant,
@@ -117,6 +123,9 @@ export function startupJson(info: SnippetInfo): StartupJson {
     authority: `${info.url}/${info.tenant}/`,
     tokenEndpoint: `${info.url}/${info.tenant}/oauth2/v2.0/token`,
     graphUrl: `${info.url}/graph/v1.0`,
+    keyVaultUrl: info.url,
+    identityEndpoint: `${info.url}${APP_SERVICE_PATH}`,
+    identityHeader: info.setup.registry.managedIdentities?.[0]?.identityHeader ?? "",
   };
 }
 
@@ -137,6 +146,7 @@ export function startupText(info: StartupInfo, c: ChalkInstance): string {
   lines.push(`  ${label("Graph")}GET ${info.url}/graph/v1.0/users ${c.dim("(Bearer token for https://graph.microsoft.com)")}`);
   lines.push(`  ${label("Digital Twins")}POST ${info.url}/adt/query?api-version=2023-10-31 ${c.dim("(token for https://digitaltwins.azure.net)")}`);
   lines.push(`  ${label("ARM")}GET ${info.url}/arm/subscriptions?api-version=2022-12-01 ${c.dim("(token for https://management.core.windows.net/ or https://management.azure.com)")}`);
+  lines.push(...keyVaultLines(info, c, label));
   if (info.setup.noCertificate) {
     lines.push(`  ${label("Certificate")}${c.yellow(`none registered: ${display(join(info.out, "cert.cer"))} does not exist yet.`)}`);
     lines.push(`  ${label("")}${c.dim("Make one with")} npm run step 1 ${c.dim("and restart, or pass")} --cert FILE${c.dim(".")}`);
@@ -163,6 +173,25 @@ export function startupText(info: StartupInfo, c: ChalkInstance): string {
   block("PowerShell", s.powershell);
   lines.push("", c.bold("Requests"), "");
   return lines.join("\n") + "\n";
+}
+
+/** The vault URL and what it holds, and the managed identity lines to export (as App Service sets them). */
+function keyVaultLines(info: StartupInfo, c: ChalkInstance, label: (text: string) => string): string[] {
+  const vault = info.setup.registry.vaults?.[0];
+  const identity = info.setup.registry.managedIdentities?.[0];
+  const lines: string[] = [];
+  if (vault) {
+    const held = vault.keys.map((k) => (k.certificateDer ? `certificate and key ${k.name}` : `key ${k.name}`)).join(", ");
+    lines.push(`  ${label("Key Vault")}${c.cyan(info.url)} ${c.dim(`(${vault.name}: ${held || "empty; npm run step 1 makes the certificate it holds"}; token for https://vault.azure.net)`)}`);
+  }
+  if (identity) {
+    lines.push(`  ${label("IMDS")}GET ${info.url}${IMDS_PATH}?api-version=2018-02-01&resource=… ${c.dim("(header Metadata: true)")}`);
+    lines.push(`  ${label("Identity")}${identity.displayName} ${c.dim(`(client ID ${identity.clientId}, object ID ${identity.principalId})`)}`);
+    lines.push(`  ${label("")}IDENTITY_ENDPOINT=${info.url}${APP_SERVICE_PATH}`);
+    lines.push(`  ${label("")}IDENTITY_HEADER=${identity.identityHeader}`);
+    lines.push(`  ${label("")}${c.dim("App Service's two variables: export them where your code runs (MSI_ENDPOINT and MSI_SECRET take the same values).")}`);
+  }
+  return lines;
 }
 
 /** One log line: time, method, path, status, AADSTS code. */

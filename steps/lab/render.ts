@@ -116,7 +116,7 @@ function doctorLines(run: LabRun, ui: Ui): string[] {
     if (doctor.explained) lines.push(...wrapWords(doctor.explained.meaning, WIDTH - 4).map((l) => `  ${l}`));
   } else if (doctor.input === "proof") lines.push(`  ${ui.paint("dim", "given the proof and the app's registered certificates with their dates (offline):")}`);
   else lines.push(`  ${ui.paint("dim", "given the form body and the app's certificate (offline):")}`);
-  lines.push(...causeLines(doctor, run.name, ui));
+  lines.push(...causeLines(doctor, run.cause, ui));
   if (doctor.predictedGraph) {
     const { status, code } = doctor.predictedGraph;
     const agrees = run.first.answer.graphError?.code === code && run.first.answer.status === status ? ui.paint("ok", "✓ as Graph answered") : ui.paint("warn", `≠ Graph answered ${run.first.answer.status}`);
@@ -128,7 +128,7 @@ function doctorLines(run: LabRun, ui: Ui): string[] {
     const agrees = got === doctor.predicted.aadsts ? ui.paint("ok", "✓ as Entra answered") : ui.paint("warn", `≠ Entra answered ${got ?? run.first.answer.status}`);
     lines.push(`  ${verb} ${ui.paint("em", `AADSTS${doctor.predicted.aadsts}`)}${ui.paint("dim", detail)}  ${agrees}`);
   } else if (run.first.answer.status === 200) lines.push(`  predicts ${ui.paint("ok", "no error")}  ${ui.paint("ok", "✓ as Entra answered")}`);
-  if (!run.outcome.doctorNamed) lines.push(ui.warn(`The doctor did not name ${run.name} with the code Entra answered.`));
+  if (!run.outcome.doctorNamed) lines.push(ui.warn(`The doctor did not name ${run.cause} with the code Entra answered.`));
   return lines;
 }
 

@@ -43,6 +43,8 @@ export interface StageView {
 
 export interface LabRun {
   name: string;
+  /** The doctor's cause the scenario reproduces (its name, unless the scenario says another). */
+  cause: string;
   title: string;
   story: string[];
   expectedAadsts?: number;
@@ -66,11 +68,11 @@ export interface LabRun {
 }
 
 export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<LabRun> {
-  const faulty = scenario.build(ctx);
+  const faulty = await scenario.build(ctx);
   const first = await stage(ctx, faulty, `${scenario.name}:first`);
   const input = scenario.doctorInput ?? "request";
   const doctor = askDoctor(ctx, { input, attempt: faulty, answer: first.answer });
-  const fixed = scenario.fix(ctx);
+  const fixed = await scenario.fix(ctx);
   const second = await stage(ctx, fixed, `${scenario.name}:fixed`);
 
   const firstAadsts = first.answer.errorCodes?.at(-1); // the code that names the failure comes last ([70002, 50032])
@@ -85,6 +87,7 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
   if (firstAadsts !== undefined) outcome.firstAadsts = firstAadsts;
   const run: LabRun = {
     name: scenario.name,
+    cause: scenario.causeId ?? scenario.name,
     title: scenario.title,
     story: scenario.story,
     focus: scenario.focus,
@@ -104,7 +107,8 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
  * the code Entra answered (none, for a scenario whose first request succeeds).
  */
 export function doctorNamed(scenario: Scenario, doctor: DoctorFinding): boolean {
-  const named = doctor.causes.some((cause) => cause.id === scenario.name);
+  const cause = scenario.causeId ?? scenario.name;
+  const named = doctor.causes.some((c) => c.id === cause);
   if (scenario.expectedGraphError) return named && doctor.predictedGraph?.code === scenario.expectedGraphError.code && doctor.predictedGraph.status === scenario.expectedGraphError.status;
   return named && doctor.predicted?.aadsts === scenario.expectedAadsts;
 }

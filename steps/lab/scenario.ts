@@ -48,8 +48,10 @@ export interface FixText {
 }
 
 export interface Scenario {
-  /** Also the id of the doctor's cause it reproduces (lib/entra/doctor/causes.ts). */
+  /** Also the id of the doctor's cause it reproduces (lib/entra/doctor/causes.ts), unless causeId says another. */
   name: string;
+  /** The doctor's cause, when a second scenario reproduces the same one in another recipe's flow. */
+  causeId?: string;
   /** One line, for --list. */
   title: string;
   /** How people end up here, in two or three lines (the renderer folds them to the terminal's width). */
@@ -66,8 +68,9 @@ export interface Scenario {
   doctorInput?: "request" | "answer" | "proof";
   /** Header fields, claims or form fields where the mistake is: the renderer marks them. */
   focus: string[];
-  build(ctx: LabContext): Attempt;
-  fix(ctx: LabContext): Attempt;
+  /** A promise when the attempt needs a service first (the Key Vault recipe signs in the mock vault). */
+  build(ctx: LabContext): Attempt | Promise<Attempt>;
+  fix(ctx: LabContext): Attempt | Promise<Attempt>;
   fixText: FixText;
 }
 

@@ -1,6 +1,7 @@
 /** Every lab scenario, grouped by theme (one file per theme). */
 import { CLAIMS_SCENARIOS } from "./scenarios-claims.ts";
 import { ENCODING_SCENARIOS } from "./scenarios-encoding.ts";
+import { KEY_VAULT_SCENARIOS } from "./scenarios-key-vault.ts";
 import { REGISTRATION_SCENARIOS } from "./scenarios-registration.ts";
 import { REQUEST_SCENARIOS } from "./scenarios-request.ts";
 import { ROTATION_SCENARIOS } from "./scenarios-rotation.ts";
@@ -17,6 +18,7 @@ export const SCENARIO_GROUPS: readonly { theme: string; scenarios: readonly Scen
   { theme: "The bytes of the JWT", scenarios: ENCODING_SCENARIOS },
   { theme: "The rest of the request", scenarios: REQUEST_SCENARIOS },
   { theme: "Certificates over time: rotation and Graph's addKey", scenarios: ROTATION_SCENARIOS },
+  { theme: "Seed 001: signing in Key Vault with a managed identity", scenarios: KEY_VAULT_SCENARIOS },
 ];
 
 export const SCENARIOS: readonly Scenario[] = SCENARIO_GROUPS.flatMap((g) => g.scenarios);

@@ -268,9 +268,9 @@ describe("form causes", () => {
   });
 });
 
-it("every cause id the doctor can name has a title and a fix, and the lab scenarios are cause ids or the three extras", async () => {
+it("every cause id the doctor can name has a title and a fix, and the lab scenarios reproduce cause ids", async () => {
   const { CAUSES } = await import("../../lib/entra/doctor/index.ts");
-  const { LAB_SCENARIO_NAMES: LAB_SCENARIOS } = await import("../../steps/lab/names.ts");
+  const { LAB_CAUSE_IDS: LAB_SCENARIOS } = await import("../../steps/lab/names.ts");
   for (const [id, spec] of Object.entries(CAUSES)) {
     expect(spec.title.length, id).toBeGreaterThan(10);
     expect(spec.fix.length, id).toBeGreaterThan(10);

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import forge from "node-forge";
 import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/formats/x509/index.ts";
 import { startMockServer } from "../../mock-aad/https-server.ts";
-import { createMockAad, defaultRegistry, DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../mock-aad/index.ts";
+import { createMockAad, DEFAULT_VAULT_CERTIFICATE, defaultRegistry, DEMO_CLIENT_ID, DEMO_IDENTITY_HEADER, DEMO_TENANT_ID, vaultKey } from "../../mock-aad/index.ts";
 import { ensureLocalTls } from "../../mock-aad/server/local-tls-store.ts";
 import { findTool, runChild } from "./child-process.ts";
 
@@ -62,6 +62,8 @@ export interface InteropMock {
   otherTenant: string;
   /** Temporary folder (0700) holding all of the above (files 0600). */
   dir: string;
+  /** The mock Key Vault at the server's root, holding the registered certificate and its key, and App Service's identity endpoint. */
+  keyVault: { url: string; certificateName: string; identityEndpoint: string; identityHeader: string };
   /** Every request the server received, in order. */
   requests: CapturedRequest[];
   /** The POSTs to …/oauth2/v2.0/token (and v1 …/oauth2/token), with their client assertions decoded. */
@@ -167,6 +169,7 @@ export async function startInteropMock(): Promise<InteropMock> {
 
     const requests: CapturedRequest[] = [];
     const mock = createMockAad({ registry: defaultRegistry({ certificates: [registered.certDer] }) });
+    mock.registry.vaults![0]!.keys.push(vaultKey({ name: DEFAULT_VAULT_CERTIFICATE, privateKey: registered.keyPem, certificate: registered.certDer }));
     const recording = {
       async handle(request: Request): Promise<Response> {
         const headers: Record<string, string> = {};
@@ -199,6 +202,7 @@ export async function startInteropMock(): Promise<InteropMock> {
       unregistered: { certPemPath: otherCertPath, keyPemPath: otherKeyPath, pfxPath: otherPfxPath, thumbprintSha1Hex: unregistered.sha1Hex, thumbprintSha256Hex: unregistered.sha256Hex },
       wrongKeyPemPath,
       otherTenant: randomUUID(),
+      keyVault: { url: server.url, certificateName: DEFAULT_VAULT_CERTIFICATE, identityEndpoint: `${server.url}/msi/token`, identityHeader: DEMO_IDENTITY_HEADER },
       dir,
       requests,
       tokenRequests: () =>

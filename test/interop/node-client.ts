@@ -11,7 +11,7 @@ import { runChild, type InteropMock, type TokenRequest } from "./harness.ts";
 const NODE_DIR = fileURLToPath(new URL("./node/", import.meta.url));
 const CLIENT_TIMEOUT_MS = 60_000;
 
-export type NodeClient = "msal-node" | "azure-identity" | "graph-client" | "jose-verify";
+export type NodeClient = "msal-node" | "azure-identity" | "graph-client" | "jose-verify" | "key-vault";
 
 export interface ClientAnswer {
   ok: boolean;

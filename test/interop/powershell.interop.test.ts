@@ -623,6 +623,17 @@ ${code(step(kit.fixed.output, 2))}
         $value = try { (Invoke-RestMethod -Method Post -Uri ${q(`${mock!.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`)} -Body $body).token_type } catch { [string]$_.ErrorDetails.Message -replace '(?s)^.*?(AADSTS\\d+).*$', '$1' }`,
       expected: (side) => (side === "after" ? "Bearer" : "AADSTS7000216"),
     };
+    // Seed 001's recipe (the Key Vault flow): its token request before and after, sent to the HTTPS mock.
+    LAB_CHECKS["keyvault-jwt-as-scope"] = {
+      script: (_, text) => `${trustCa(ca)}\n$clientid = ${q(DEMO_CLIENT_ID)}; $tenantid = ${q(DEMO_TENANT_ID)}; $JWT = ${q(liveJwt)}
+        $value = try { ${text.split("https://login.microsoftonline.com").join(mock!.url)}; $token.token_type } catch { [string]$_.ErrorDetails.Message -replace '(?s)^.*?(AADSTS\\d+).*$', '$1' }`,
+      expected: (side) => (side === "after" ? "Bearer" : "AADSTS900144"),
+    };
+    const sample = "{\"k\":\"??>>ÿ\"}"; // its UTF-8 is eyJrIjoiPz8+PsO/In0= in standard base64: +, / and =
+    LAB_CHECKS["keyvault-segment-standard-base64"] = {
+      script: (side, text) => `${text}\n$s = ${q(sample)}\n$value = ${side === "after" ? "ConvertTo-Base64Url" : "ConvertTo-Base64"} $s`,
+      expected: (side) => Buffer.from(sample, "utf8").toString(side === "after" ? "base64url" : "base64"),
+    };
     const newCert = (notBefore: string) => `$key = [Security.Cryptography.RSA]::Create(2048)
       $req = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=entra-workshop-app', $key, 'SHA256', [Security.Cryptography.RSASignaturePadding]::Pkcs1)
       $cert = $req.CreateSelfSigned(${notBefore}, (Get-Date).AddYears(2))

@@ -63,6 +63,9 @@ const concrete = (route: Route, tenant = DEMO_TENANT_ID) => route.path.replace("
 function expectedFor(route: Route, method: string, body: "form" | "no-form" | "oversized" | "none"): Case["expected"] {
   // A new door with another shape (Key Vault's is "resource" too) makes this table name it.
   if (route.shape === "resource") return { status: 401 };
+  // Managed identity (managed-identity.ts): GET without the identity header is refused (IMDS 400
+  // bad_request_102, App Service 400 for the missing api-version), other methods 405 (inferred).
+  if (route.shape === "identity") return method === "GET" || method === "HEAD" ? { status: 400 } : { status: 405 };
   const isToken = route.method === "POST";
   if (isToken) {
     if (method === "OPTIONS") return { status: 204 };
@@ -72,6 +75,19 @@ function expectedFor(route: Route, method: string, body: "form" | "no-form" | "o
   }
   if (method !== "GET" && method !== "HEAD") return { status: 404, aadsts: 9002313 };
   return { status: 200 };
+}
+
+/**
+ * A path that is not quite the route's. A door with a prefix (/graph/, /adt/, /arm/) reads the rest
+ * itself and asks for the bearer token first (401), but a leading double slash moves its prefix one
+ * segment on (unknown path). Key Vault at the root matches /+keys and /+certificates, so extra slashes
+ * still reach it (401), while %00 or %zz makes another name (unknown path). Everything else: unknown.
+ */
+function oddExpected(route: Route, what: "nul" | "percent" | "leading" | "inner"): Case["expected"] {
+  const unknown = { status: 404, aadsts: 9002313 };
+  if (route.shape === "resource" && route.prefix) return what === "leading" ? unknown : { status: 401 };
+  if (route.shape === "resource") return what === "leading" || what === "inner" ? { status: 401 } : unknown;
+  return unknown;
 }
 
 function cases(): Case[] {
@@ -90,10 +106,10 @@ function cases(): Case[] {
     out.push({ label: `${route.method} ${route.path} with 2 MiB`, route, method: route.method, path, headers: { "content-type": FORM }, body: big, expected: expectedFor(route, route.method, "oversized") });
     // Paths that are not quite the endpoint's.
     const oddPaths: Array<[string, string, Case["expected"]]> = [
-      ["%00 at the end", `${path}%00`, route.shape === "resource" ? { status: 401 } : { status: 404, aadsts: 9002313 }],
-      ["bad percent-encoding at the end", `${path}%zz`, route.shape === "resource" ? { status: 401 } : { status: 404, aadsts: 9002313 }],
-      ["a leading double slash", `/${path}`, { status: 404, aadsts: 9002313 }], // the door's prefix, or the tenant, moves one segment on
-      ["a double slash inside", path.replace(/\/(?=[^/]+$)/, "//"), route.shape === "resource" ? { status: 401 } : { status: 404, aadsts: 9002313 }],
+      ["%00 at the end", `${path}%00`, oddExpected(route, "nul")],
+      ["bad percent-encoding at the end", `${path}%zz`, oddExpected(route, "percent")],
+      ["a leading double slash", `/${path}`, oddExpected(route, "leading")],
+      ["a double slash inside", path.replace(/\/(?=[^/]+$)/, "//"), oddExpected(route, "inner")],
     ];
     if (hasTenant(route)) {
       const refusal = { status: 400, aadsts: 900023 };
@@ -133,6 +149,13 @@ function expectWellFormed(c: Case, answer: Answer): void {
     expect(body.error_codes, label).toEqual([Number(code)]);
     expect(Number(code), label).toBe(c.expected.aadsts);
     expect([body.trace_id, body.correlation_id, body.timestamp], label).toEqual([trace, correlation, timestamp]);
+  } else if (c.route.shape === "identity") {
+    expect(answer.headers["content-type"], label).toMatch(/^application\/json/);
+    if (bodiless) return;
+    const body = JSON.parse(answer.body.toString("utf8")) as Record<string, unknown>;
+    // IMDS: {error, error_description}; App Service: {statusCode, message, correlationId}.
+    if ("statusCode" in body) expect([typeof body.statusCode, typeof body.message, typeof body.correlationId], label).toEqual(["number", "string", "string"]);
+    else expect([typeof body.error, typeof body.error_description], label).toEqual(["string", "string"]);
   } else {
     expect(answer.headers["content-type"], label).toMatch(/^application\/json/);
     if (bodiless) return;

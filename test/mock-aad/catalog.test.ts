@@ -307,8 +307,8 @@ describe("the scope and the resource", () => {
     const text = (r: string) =>
       `The resource principal named ${r} was not found in the tenant named ${TENANT_NAME}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`;
     await expectAadError(await post(tokenForm(assertion(app), { scope: "https://graph.microsoft.com/user.read/.default" })), 400, "invalid_resource", 500011, text("https://graph.microsoft.com/user.read"));
-    const v1 = tokenForm(assertion(app, { aud: `${ENTRA}/${DEMO_TENANT_ID}/oauth2/token` }), { scope: undefined, resource: "https://vault.azure.net" });
-    await expectAadError(await post(v1, { version: "v1" }), 400, "invalid_resource", 500011, text("https://vault.azure.net"));
+    const v1 = tokenForm(assertion(app, { aud: `${ENTRA}/${DEMO_TENANT_ID}/oauth2/token` }), { scope: undefined, resource: "https://storage.azure.com" });
+    await expectAadError(await post(v1, { version: "v1" }), 400, "invalid_resource", 500011, text("https://storage.azure.com"));
   });
 });
 

@@ -262,6 +262,9 @@ describe("npm run mock-aad options", () => {
         authority: `${url}/${DEMO_TENANT_ID}/`,
         tokenEndpoint: `${url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`,
         graphUrl: `${url}/graph/v1.0`,
+        keyVaultUrl: url,
+        identityEndpoint: `${url}/msi/token`,
+        identityHeader: "mock-aad-identity-header-not-a-secret",
       });
       expect(isAbsolute(info.caPath)).toBe(true);
       // What a script does with it: trust caPath, ask the endpoints it names.

@@ -6,6 +6,9 @@
 //   msal      MSAL.NET ConfidentialClientApplication with a certificate, AcquireTokenForClient
 //   identity  Azure.Identity ClientCertificateCredential.GetTokenAsync
 //   graph     Microsoft Graph SDK (GraphServiceClient) with that credential: Users and Organization
+//   keyvault  Azure.Security.KeyVault.Certificates CertificateClient.GetCertificateAsync(name) with
+//             Azure.Identity's ManagedIdentityCredential from App Service's IDENTITY_ENDPOINT and
+//             IDENTITY_HEADER (set in the environment by the test, as App Service sets them); url is the vault
 //
 // Arguments (JSON object): url, tenant, clientId, caPath, and
 //   pfxPath + pfxPassword  the certificate and its key (msal, identity, graph), or
@@ -13,6 +16,7 @@
 //   sendX5C                msal: WithCertificate(cert, sendX5C); identity/graph: SendCertificateChain
 //   audTenant              msal only: sign aud for this tenant's token endpoint (WithClientClaims)
 //   scope                  default https://graph.microsoft.com/.default
+//   name                   keyvault: the certificate's name in the vault
 //
 // It prints exactly one JSON line on stdout: {ok, accessToken?, error?, aadsts?, message?, calls?}
 // and exits 0 whatever the outcome; the test judges the line. Exit code 2: the arguments were bad.
@@ -29,6 +33,7 @@ using System.Text.RegularExpressions;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Identity;
+using Azure.Security.KeyVault.Certificates;
 using Microsoft.Graph;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Identity.Client;
@@ -46,7 +51,8 @@ internal sealed record Arguments(
     string? PemPath,
     bool SendX5C,
     string? AudTenant,
-    string Scope);
+    string Scope,
+    string? Name);
 
 internal static partial class Program
 {
@@ -78,6 +84,7 @@ internal static partial class Program
                 "msal" => await RunMsal(args),
                 "identity" => await RunIdentity(args),
                 "graph" => await RunGraph(args),
+                "keyvault" => await RunKeyVault(args),
                 _ => throw new ArgumentException($"unknown mode {argv[0]}"),
             };
         }
@@ -109,7 +116,8 @@ internal static partial class Program
             PemPath: Optional("pemPath"),
             SendX5C: node["sendX5C"]?.GetValue<bool>() ?? false,
             AudTenant: Optional("audTenant"),
-            Scope: Optional("scope") ?? DefaultScope);
+            Scope: Optional("scope") ?? DefaultScope,
+            Name: Optional("name"));
     }
 
     // ── MSAL.NET ────────────────────────────────────────────────────────────────────────────────
@@ -259,6 +267,37 @@ internal static partial class Program
     private static HttpClient TrustingHttpClient(string caPath) => new(TrustingHandler(caPath), disposeHandler: true);
 
     private static bool LooksLikePem(byte[] bytes) => bytes.Length > 10 && bytes[0] == (byte)'-';
+
+    // ── Key Vault ───────────────────────────────────────────────────────────────────────────────
+
+    private static async Task<JsonObject> RunKeyVault(Arguments args)
+    {
+        using var http = TrustingHttpClient(args.CaPath);
+        var transport = new HttpClientTransport(http);
+        // System-assigned: the App Service source, from IDENTITY_ENDPOINT and IDENTITY_HEADER.
+        var credential = new ManagedIdentityCredential((string?)null, new TokenCredentialOptions { Transport = transport });
+        var options = new CertificateClientOptions
+        {
+            Transport = transport,
+            // The client checks that the challenge's resource (vault.azure.net) is a suffix of the
+            // vault's host; the mock is at 127.0.0.1, so the check would refuse it. A real vault needs no such option.
+            DisableChallengeResourceVerification = true,
+        };
+        var client = new CertificateClient(new Uri(args.Url), credential, options);
+        var certificate = (await client.GetCertificateAsync(args.Name ?? "workshop-cert")).Value;
+        return new JsonObject
+        {
+            ["ok"] = true,
+            ["id"] = certificate.Id.ToString(),
+            ["keyId"] = certificate.KeyId.ToString(),
+            ["secretId"] = certificate.SecretId.ToString(),
+            ["x5t"] = Convert.ToBase64String(certificate.Properties.X509Thumbprint).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            ["cer"] = Convert.ToBase64String(certificate.Cer),
+            ["enabled"] = certificate.Properties.Enabled,
+            ["expiresOn"] = certificate.Properties.ExpiresOn?.ToUnixTimeSeconds(),
+            ["policySubject"] = certificate.Policy?.Subject,
+        };
+    }
 
     // ── Errors ──────────────────────────────────────────────────────────────────────────────────
 
