@@ -50,6 +50,9 @@ export const KIT_ERROR_CODES = [
   "TENANT_FORMAT",
   "TENANT_MULTI",
   "LIFETIME",
+  // Graph's addKey / removeKey (lib/entra/key-proof.ts)
+  "APP_OBJECT_ID_FORMAT",
+  "KEY_ID_FORMAT",
   // JOSE (lib/crypto/jws.ts)
   "JWT_SEGMENTS",
   "JWT_SEGMENT_ENCODING",

@@ -64,7 +64,7 @@ export type AssertionVerdict =
 /** Where the workshop builds aud for: the real authority host (the request's own origin is also accepted). */
 export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
 
-interface AlgorithmSpec {
+export interface AlgorithmSpec {
   hash: "sha256" | "sha384" | "sha512";
   pss: boolean;
 }
@@ -73,7 +73,7 @@ interface AlgorithmSpec {
  * What the mock verifies. RS384 and RS512 because Entra's own 5002738 text lists them; PS256
  * because Microsoft's certificate-credentials page (2025) and MSAL use it.
  */
-const ALGORITHMS: Readonly<Record<string, AlgorithmSpec>> = {
+export const ALGORITHMS: Readonly<Record<string, AlgorithmSpec>> = {
   RS256: { hash: "sha256", pss: false },
   RS384: { hash: "sha384", pss: false },
   RS512: { hash: "sha512", pss: false },
@@ -166,7 +166,7 @@ function fail(id: CatalogId, params: Record<string, string | number> = {}): Asse
 // ── Decoding ─────────────────────────────────────────────────────────────────────────────────────
 
 /** RFC 7515 §2: base64url without padding; + / = and whitespace make a part malformed. */
-function decodeBase64url(part: string): Buffer | undefined {
+export function decodeBase64url(part: string): Buffer | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(part) || part.length % 4 === 1) return undefined;
   return Buffer.from(part, "base64url");
 }
@@ -174,7 +174,7 @@ function decodeBase64url(part: string): Buffer | undefined {
 const STRICT_UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A base64url part holding a UTF-8 JSON object (RFC 7515 §5.2 steps 2–4); a BOM is refused. */
-function decodeJsonPart(part: string): Record<string, unknown> | undefined {
+export function decodeJsonPart(part: string): Record<string, unknown> | undefined {
   const bytes = decodeBase64url(part);
   if (!bytes) return undefined;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return undefined;
@@ -190,7 +190,7 @@ function decodeJsonPart(part: string): Record<string, unknown> | undefined {
  * NumericDate (RFC 7519 §2), also as a numeric JSON string (MSAL.NET sends "1700000000").
  * Taken literally: a value in milliseconds is a date far in the future.
  */
-function numericDate(value: unknown): number | undefined | "bad" {
+export function numericDate(value: unknown): number | undefined | "bad" {
   if (value === undefined || value === null) return undefined;
   if (typeof value === "number") return Number.isFinite(value) ? value : "bad";
   if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
@@ -297,7 +297,7 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex").toUpperCase();
 }
 
-function verifySignature(spec: AlgorithmSpec, key: KeyObject, data: Buffer, signature: Buffer): boolean {
+export function verifySignature(spec: AlgorithmSpec, key: KeyObject, data: Buffer, signature: Buffer): boolean {
   try {
     return verify(
       spec.hash,

@@ -38,6 +38,7 @@ import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENT
 import { entraJsonResponse, type ResponseContext } from "./error-response.ts";
 import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
 import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
+import { tokenServiceView } from "./key-replication.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
@@ -78,6 +79,11 @@ export interface MockAadOptions {
   clockSkewSeconds?: number;
   /** Default MAX_BODY_BYTES (1 MiB). */
   maxBodyBytes?: number;
+  /**
+   * Seconds before the token endpoint honours a key added or removed through Graph's addKey /
+   * removeKey (Entra's replication lag, simulated; key-replication.ts). Default 0: at once.
+   */
+  replicationDelaySeconds?: number;
   /** Called once per request, after the answer is made (for one log line per request). */
   onRequest?: (entry: RequestLogEntry) => void;
 }
@@ -180,7 +186,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
   }
 
   function resourceContext(exchange: Exchange, authority: string): ResourceContext {
-    return { registry, jwks, now: exchange.context.now, requestId: exchange.context.traceId, authority };
+    return { registry, jwks, now: exchange.context.now, requestId: exchange.context.traceId, authority, replicationDelaySeconds: options.replicationDelaySeconds ?? 0 };
   }
 
   function instance(exchange: Exchange): Response {
@@ -241,7 +247,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (!application.enabled) return fail(exchange, "7000112", { clientId: application.appId, displayName: application.displayName });
     if (!assertion) return fail(exchange, "7000215", { clientId: application.appId });
 
-    const verdict = checkAssertion({ assertion, clientId, application, tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew });
+    const verdict = checkAssertion({ assertion, clientId, application: tokenServiceView(application, exchange.context.now), tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew });
     if (!verdict.ok) return fail(exchange, verdict.id, verdict.params);
 
     // What the token is for.

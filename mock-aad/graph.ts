@@ -1,7 +1,7 @@
 /**
  * The mock Microsoft Graph. Every request: the bearer token first (bearer.ts: signature against
  * the mock's JWKS, lifetime, audience, issuer; else 401 InvalidAuthenticationToken), GET only
- * (else 405), then the application permission the endpoint needs in the token's roles (else 403
+ * (else 405) but for the two key actions below, then the application permission the endpoint needs in the token's roles (else 403
  * Authorization_RequestDenied). Same answers under /v1.0/ and /beta/.
  *
  *   GET /organization                       the token's tenant (tid), one object in value
@@ -10,6 +10,7 @@
  *   GET /applications                       the tenant's app registrations
  *   GET /applications/{id}                  id = object ID or appId (the 700027 text suggests appId)
  *   GET /applications(appId='{appId}')
+ *   POST /applications/{id}/addKey, …/removeKey, and the same under (appId='{appId}'): graph-keys.ts
  *   GET /servicePrincipals                  the tenant's apps' service principals and the resources' ones
  *   GET /servicePrincipals/{id}             id = the service principal's object ID
  *   GET /servicePrincipals(appId='{appId}')
@@ -35,6 +36,7 @@
  */
 import { createHash } from "node:crypto";
 import { bearerChallenge, checkBearer, rolesOf } from "./bearer.ts";
+import { graphDate, keyAction, keyCredentialResource, type KeyAction } from "./graph-keys.ts";
 import { findTenant, GRAPH_APP_ID, GRAPH_RESOURCE, type Application, type Registry, type Resource, type Tenant } from "./registry.ts";
 import type { ResourceContext } from "./resource-apis.ts";
 
@@ -96,6 +98,21 @@ export async function handleGraph(request: Request, path: string, context: Resou
   const match = /^\/(v1\.0|beta)(\/.*)$/.exec(decoded);
   if (!match) return graphError(400, "BadRequest", "Invalid version: the path starts with /v1.0/ or /beta/.");
   const [, version, rest] = match as unknown as [string, string, string];
+  const keyRoute = /^\/applications(?:\/([^/()]+)|\(appId='((?:[^']|'')*)'\))\/(addKey|removeKey)\/?$/i.exec(rest);
+  if (keyRoute && request.method === "POST") {
+    // The two actions that write (graph-keys.ts): /applications/{id} (object ID or appId) or (appId='…').
+    const [, key, appIdKey, actionName] = keyRoute as unknown as [string, string | undefined, string | undefined, string];
+    const applications = entitySets(context.registry).find((s) => s.name === "applications")!;
+    const tenantId = String(claims.tid);
+    const found = appIdKey !== undefined ? applications.byAppId!(tenantId, appIdKey.replace(/''/g, "'")) : applications.byKey(tenantId, key!);
+    const application = found && context.registry.applications.find((a) => a.objectId === found.id && a.tenantId.toLowerCase() === tenantId.toLowerCase());
+    if (!application) return graphError(404, "Request_ResourceNotFound", `Resource '${appIdKey ?? key}' does not exist or one of its queried reference-property objects are not present.`);
+    const action: KeyAction = actionName.toLowerCase() === "addkey" ? "addKey" : "removeKey";
+    const answer = await keyAction({ request, action, application, claims, now: context.now, replicationDelaySeconds: context.replicationDelaySeconds ?? 0, version });
+    if ("code" in answer) return graphError(answer.status, answer.code, answer.message);
+    if ("body" in answer) return graphJson(answer.body, context, request);
+    return new Response(null, { status: 204, headers: graphHeaders(context, request) });
+  }
   if (request.method !== "GET")
     return graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target. (mock-aad's Graph is read-only: it answers GET.)");
 
@@ -242,16 +259,7 @@ function applicationResource(app: Application): Entity {
     appId: app.appId,
     displayName: app.displayName,
     signInAudience: "AzureADMyOrg",
-    keyCredentials: app.keyCredentials.map((k) => ({
-      customKeyIdentifier: createHash("sha1").update(k.certificateDer).digest("hex").toUpperCase(),
-      displayName: k.displayName,
-      endDateTime: graphDate(k.endDateTime),
-      key: null,
-      keyId: k.keyId,
-      startDateTime: graphDate(k.startDateTime),
-      type: "AsymmetricX509Cert",
-      usage: "Verify",
-    })),
+    keyCredentials: app.keyCredentials.map(keyCredentialResource),
     passwordCredentials: [],
   };
 }
@@ -369,11 +377,6 @@ function graphHeaders(context: ResourceContext, request: Request): Headers {
 
 function graphJson(body: unknown, context: ResourceContext, request: Request): Response {
   return new Response(JSON.stringify(body), { status: 200, headers: graphHeaders(context, request) });
-}
-
-/** "2026-01-15T09:00:00Z": Graph's dates, without milliseconds when they are zero. */
-function graphDate(date: Date): string {
-  return date.toISOString().replace(/\.000Z$/, "Z");
 }
 
 /** A stable version-4-shaped GUID from a text (SHA-256), for made-up object IDs. */

@@ -27,6 +27,8 @@ export interface ResourceContext {
   requestId: string;
   /** Where the challenge sends clients for a token: the mock's own origin, or login.microsoftonline.com. */
   authority: string;
+  /** Seconds until the token service sees a Graph key change (key-replication.ts); default 0. */
+  replicationDelaySeconds?: number;
 }
 
 const ADT_AUDIENCES = [ADT_RESOURCE, `${ADT_RESOURCE}/`, ADT_APP_ID];

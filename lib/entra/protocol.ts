@@ -53,3 +53,11 @@ export const MULTI_TENANT_NAMES = /^(?:common|organizations|consumers)$/i;
 
 /** Microsoft Graph's application ID (the resource behind https://graph.microsoft.com). */
 export const GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000";
+
+/**
+ * The aud of Graph's addKey/removeKey proof of possession: Azure AD Graph's application ID (not
+ * Microsoft Graph's 00000003-…), as https://learn.microsoft.com/graph/application-rollkey-prooftoken says.
+ */
+export const PROOF_AUDIENCE = "00000002-0000-0000-c000-000000000000";
+/** The proof's exp − nbf at most: "Expiration time should be nbf + 10 mins" (the same page). */
+export const MAX_PROOF_LIFETIME_SECONDS = 600;

@@ -71,6 +71,7 @@ const OPTIONS = {
     ].join("\n"),
   },
   out: { type: "string", value: "DIR", description: `the workshop folder (default ${DEFAULT_OUT})` },
+  "replication-delay": { type: "string", value: "SECONDS", description: "the token endpoint honours a key added or removed through Graph's\naddKey / removeKey this many seconds later, as Entra lags (default 0)" },
   json: jsonOption("print url, tenant, clientId, caPath, authority, tokenEndpoint and graphUrl as one\nJSON line instead of the startup text; the request log goes to stderr"),
   "no-color": NO_COLOR_OPTION,
   help: { ...HELP_OPTION, description: "this text" },
@@ -118,6 +119,12 @@ export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
     options.tenant = values.tenant;
   }
   if (values.config !== undefined) options.config = values.config;
+  if (values["replication-delay"] !== undefined) {
+    const delay = Number(values["replication-delay"]);
+    if (values["replication-delay"].trim() === "" || !Number.isFinite(delay) || delay < 0 || delay > 86400)
+      throw new KitError("USAGE", `--replication-delay ${values["replication-delay"]} is not a number of seconds.`, "Use a number from 0 to 86400, e.g. --replication-delay 30.");
+    options.replicationDelaySeconds = delay;
+  }
   return options;
 }
 
@@ -145,7 +152,7 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
   const log = (text: string) => (options.json ? io.err(text) : io.out(text));
   const setup = buildRegistry(options);
   const tls = await ensureLocalTls({ dir: join(options.out, "mock-aad") });
-  const mock = createMockAad({ registry: setup.registry, onRequest: (entry) => log(requestLine(entry, c)) });
+  const mock = createMockAad({ registry: setup.registry, ...(options.replicationDelaySeconds ? { replicationDelaySeconds: options.replicationDelaySeconds } : {}), onRequest: (entry) => log(requestLine(entry, c)) });
   const server = await startMockServer({ port: options.port, host: options.host, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
   const first = setup.certificates[0]?.der;
   const info: StartupInfo = {

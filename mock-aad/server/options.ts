@@ -19,6 +19,8 @@ export interface MockAadCliOptions {
   clientId?: string;
   tenant?: string;
   config?: string;
+  /** Seconds before the token endpoint honours a Graph addKey/removeKey (Entra's lag, simulated); default 0. */
+  replicationDelaySeconds?: number;
   out: string;
   /** the startup information as one JSON line on stdout, the request log on stderr */
   json: boolean;

@@ -18,6 +18,7 @@ import {
   type Registry,
 } from "../../mock-aad/registry.ts";
 import { assertion, DEMO_CLIENT_ID, DEMO_TENANT_ID, decodeJwt, ENTRA, tokenForm, makeCertificate, makeMock, registryWith, tokenRequest, type TestCertificate } from "./helpers.ts";
+import { expectGraphError } from "./graph-error.ts";
 
 const GRAPH = "https://graph.microsoft.com";
 const GRAPH_SCOPE = "https://graph.microsoft.com/.default";
@@ -82,21 +83,6 @@ async function ok(response: Response): Promise<any> {
   expect(response.headers.get("content-type")).toMatch(/^application\/json;odata\.metadata=minimal/);
   expect(response.headers.get("request-id")).toMatch(GUID);
   return JSON.parse(body);
-}
-
-/** Graph's error shape, exactly: {"error":{"code","message","innerError":{"date","request-id","client-request-id"}}}. */
-async function expectGraphError(response: Response, status: number, code: string, message?: RegExp | string): Promise<{ code: string; message: string }> {
-  const body = (await response.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
-  expect({ status: response.status, code: body.error?.code }).toEqual({ status, code });
-  expect(Object.keys(body)).toEqual(["error"]);
-  expect(Object.keys(body.error)).toEqual(["code", "message", "innerError"]);
-  if (typeof message === "string") expect(body.error.message).toBe(message);
-  else if (message) expect(body.error.message).toMatch(message);
-  const requestId = response.headers.get("request-id");
-  expect(requestId).toMatch(GUID);
-  expect(body.error.innerError).toEqual({ date: "2025-06-01T12:00:00", "request-id": requestId, "client-request-id": expect.stringMatching(GUID) });
-  expect(response.headers.get("content-type")).toMatch(/^application\/json/);
-  return body.error;
 }
 
 describe("GET /organization", () => {

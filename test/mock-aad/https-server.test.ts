@@ -229,7 +229,7 @@ describe("npm run mock-aad options", () => {
     expect(() => parseMockAadArgs(["--client-id", "my-app"])).toThrow(/not a GUID/);
     expect(() => parseMockAadArgs(["--bogus"])).toThrow(KitError);
     expect(mockAadHelp()).toMatch(/--config FILE/);
-    expect(mockAadHelp()).toMatch(/\n {2}--json {12}print url, tenant, clientId, caPath/);
+    expect(mockAadHelp()).toMatch(/\n {2}--json +print url, tenant, clientId, caPath/);
   });
 
   it("a mistyped option is told as every command tells it", () => {
