@@ -14,7 +14,7 @@
  * comes only with $select on a single application, else null. Both are compared.
  */
 import { toHex } from "../bytes.ts";
-import { base64Encode, base64urlDecode } from "../crypto/base64url.ts";
+import { base64urlDecode } from "../crypto/base64url.ts";
 import { SHA1 } from "../crypto/sha1.ts";
 
 /** Standard base64 (RFC 4648 §4), as Graph's Edm.Binary values are sent. */
@@ -124,11 +124,6 @@ export function judgeExpiry(input: ExpiryInput): ExpiryReport {
   if (status !== "expired" && verdicts && !localKey) status = "not-registered";
   const exitCode = status === "ok" ? 0 : status === "expiring" ? 1 : 2;
   return { status, exitCode, now, warnDays, local, until, daysLeft: daysBetween(now, until), ...(verdicts ? { registered: verdicts } : {}), ...(localKey ? { localKey } : {}) };
-}
-
-/** The certificate's DER as Graph's addKey and keyCredential.key take it: standard base64. */
-export function keyCredentialValue(der: Uint8Array): string {
-  return base64Encode(der);
 }
 
 

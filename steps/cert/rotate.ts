@@ -14,7 +14,7 @@
  * https://learn.microsoft.com/graph/application-rollkey-prooftoken.
  */
 import { join } from "node:path";
-import { keyCredentialValue } from "../../lib/entra/expiry.ts";
+import { addKeyBody, removeKeyBody } from "../../lib/entra/key-proof.ts";
 import { KitError } from "../../lib/errors.ts";
 import { pemEncode } from "../../lib/formats/pem.ts";
 import { writePfx } from "../../lib/formats/pkcs12/index.ts";
@@ -196,11 +196,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
   // 2. addKey, authorised by a proof signed with the current key.
   const addProof = proofFor(current, app.id, io);
   try {
-    const { json } = await graphCall(profile, token.accessToken, "POST", `/applications/${app.id}/addKey`, io, {
-      keyCredential: { type: "AsymmetricX509Cert", usage: "Verify", key: keyCredentialValue(der), displayName: certificate.subject },
-      passwordCredential: null,
-      proof: addProof.compact,
-    });
+    const { json } = await graphCall(profile, token.accessToken, "POST", `/applications/${app.id}/addKey`, io, addKeyBody({ certificateDer: der, proof: addProof.compact, displayName: certificate.subject }));
     newKeyId = registeredKey((json ?? {}) as Record<string, unknown>).keyId;
   } catch (error) {
     if (error instanceof KitError) {
@@ -211,7 +207,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
   }
   result.newKeyId = newKeyId;
   n.step(
-    { number: 2, title: "Graph addKey: the new certificate registered next to the old one", ok: true, lines: [["request", `POST ${profile.graph.replace(/\/+$/, "")}/applications/${app.id}/addKey`], ["body", `{"keyCredential":{"type":"AsymmetricX509Cert","usage":"Verify","key":"${keyCredentialValue(der).slice(0, 24)}…"},"passwordCredential":null,"proof":"…"}`], ["answer", `200, keyId ${newKeyId}`]], proof: addProof },
+    { number: 2, title: "Graph addKey: the new certificate registered next to the old one", ok: true, lines: [["request", `POST ${profile.graph.replace(/\/+$/, "")}/applications/${app.id}/addKey`], ["body", `{"keyCredential":{"type":"AsymmetricX509Cert","usage":"Verify","key":"${addKeyBody({ certificateDer: der, proof: "" }).keyCredential.key.slice(0, 24)}…"},"passwordCredential":null,"proof":"…"}`], ["answer", `200, keyId ${newKeyId}`]], proof: addProof },
     ["The app proves it holds a key Entra already trusts by signing a proof with it: no admin and no permission needed.", "Both certificates now work, so nothing that uses the old one breaks."],
   );
 
@@ -259,7 +255,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
   } else {
     const removeProof = proofFor(fresh, app.id, io);
     try {
-      await graphCall(profile, token.accessToken, "POST", `/applications/${app.id}/removeKey`, io, { keyId: oldKey.keyId, proof: removeProof.compact });
+      await graphCall(profile, token.accessToken, "POST", `/applications/${app.id}/removeKey`, io, removeKeyBody({ keyId: oldKey.keyId, proof: removeProof.compact }));
     } catch (error) {
       if (!(error instanceof KitError)) throw error;
       writeProfile(io.env, { ...switchedProfile, previous: { keyId: oldKey.keyId, thumbprint: thumbprintOf(current), certificate: profile.certificate, since: io.now().toISOString() } }, { replace: true });
@@ -296,7 +292,7 @@ async function writeNewFiles(profile: Profile, fresh: Credential, folder: string
 
 async function removeKey(profile: Profile, signer: Credential, objectId: string, keyId: string, token: string, io: CertLifeIo): Promise<Proof> {
   const proof = proofFor(signer, objectId, io);
-  await graphCall(profile, token, "POST", `/applications/${objectId}/removeKey`, io, { keyId, proof: proof.compact });
+  await graphCall(profile, token, "POST", `/applications/${objectId}/removeKey`, io, removeKeyBody({ keyId, proof: proof.compact }));
   return proof;
 }
 

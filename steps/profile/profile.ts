@@ -8,7 +8,9 @@ import { checkClientId, checkTenant, ENTRA_AUTHORITY_HOST } from "../../lib/entr
 import { KitError } from "../../lib/errors.ts";
 import { kitHome, listFiles, readIfPresent, removePath, writePrivateFile, type Env } from "./store.ts";
 
-export const GRAPH_BASE_DEFAULT = "https://graph.microsoft.com";
+import { GRAPH_BASE_URL } from "../../lib/entra/key-proof.ts";
+
+export const GRAPH_BASE_DEFAULT = GRAPH_BASE_URL;
 export const SCOPE_DEFAULT = "https://graph.microsoft.com/.default";
 /** Marks the file as the kit's, so that a stray JSON file is not taken for a profile. */
 const KIND = "entra-kit profile";

@@ -53,19 +53,21 @@ export class Lab {
   readonly home = mkdtempSync(join(tmpdir(), "cert-life-home-"));
   readonly files = mkdtempSync(join(tmpdir(), "cert-life-files-"));
   now = START;
+  /** How far the mock's clock is ahead of the commands' (a skewed machine). */
+  mockSkewMs = 0;
   requests: { method: string; url: string }[] = [];
   sleeps = 0;
   env: Record<string, string | undefined> = { ENTRA_KIT_HOME: this.home, [PASSWORD_VAR]: PASSWORD };
   prompt: Prompter | undefined;
   readonly mock: MockAad;
 
-  constructor(readonly registry: Registry) {
+  constructor(readonly registry: Registry, options: { replicationDelaySeconds?: number } = {}) {
     let n = 0;
-    this.mock = createMockAad({ registry, clock: () => this.now, ids: () => `00000000-0000-4000-8000-${(++n).toString(16).padStart(12, "0")}`, signingKey: createSigningKey(START) });
+    this.mock = createMockAad({ registry, ...options, clock: () => new Date(this.now.getTime() + this.mockSkewMs), ids: () => `00000000-0000-4000-8000-${(++n).toString(16).padStart(12, "0")}`, signingKey: createSigningKey(START) });
   }
 
-  static async withCertificate(cert: ThrowawayCert): Promise<Lab> {
-    return new Lab(defaultRegistry({ certificates: [cert.der] }));
+  static async withCertificate(cert: ThrowawayCert, options: { replicationDelaySeconds?: number } = {}): Promise<Lab> {
+    return new Lab(defaultRegistry({ certificates: [cert.der] }), options);
   }
 
   io(): CertLifeIo & { text(): { out: string; err: string } } {
@@ -83,7 +85,11 @@ export class Lab {
         return this.mock.handle(new Request(url, init));
       },
       ...(this.prompt ? { prompt: this.prompt } : {}),
-      sleep: async () => void this.sleeps++,
+      // Waiting moves the injected clock instead of the test's time.
+      sleep: async (ms) => {
+        this.sleeps++;
+        this.now = new Date(this.now.getTime() + ms);
+      },
       text: () => ({ out, err }),
     };
   }
