@@ -7,11 +7,12 @@
  * counts: nobody can say the app still signs in). A command line that does not parse is 1.
  */
 import { KitError } from "../../lib/errors.ts";
-import { describeFailure, formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type CommandSpec, type OptionTable } from "../command.ts";
+import { describeFailure, type Io, formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type CommandSpec, type OptionTable } from "../command.ts";
 import type { CertLifeIo } from "../profile/io.ts";
 import { Ui } from "../ui.ts";
 import { checkFile, checkJson, checkProfile, renderCheck } from "./check.ts";
 import { rotate, rotationJson } from "./rotate.ts";
+import { fixedSetup, FIXED_PROFILE } from "./fixed.ts";
 
 const OPTIONS = {
   profile: { type: "string", short: "p", value: "NAME", description: "the profile whose certificate is checked or rotated" },
@@ -21,6 +22,7 @@ const OPTIONS = {
   "keep-old": { type: "boolean", description: "rotate: leave the old certificate registered (other machines still use it); --finish removes it later" },
   finish: { type: "boolean", description: "rotate: remove the old certificate a --keep-old rotation left registered" },
   yes: { type: "boolean", description: "rotate: do not ask before changing the app registration" },
+  fixed: { type: "boolean", description: "a demonstration: the offline mock, a throwaway demo-app profile, the workshop's clock (WORKSHOP.md's output)" },
   json: jsonOption("print the result as JSON"),
   "no-color": NO_COLOR_OPTION,
   help: HELP_OPTION,
@@ -55,7 +57,24 @@ function warnDays(text: string | undefined): number {
   return n;
 }
 
-export async function runCertCli(argv: string[], io: CertLifeIo): Promise<number> {
+/** --fixed: the same command in a throwaway world (fixed.ts), with the demo-app profile and --yes. */
+export async function runCertFixed(argv: string[], io: Io): Promise<number> {
+  if (argv.some((a) => a === "--profile" || a === "-p" || a.startsWith("--profile=")))
+    return runCommand(argv, io, async () => {
+      throw new KitError("USAGE", "--fixed uses its own throwaway demo-app profile, so it takes no --profile.", "Leave out --fixed to check or rotate your own.");
+    });
+  const setup = await fixedSetup(io);
+  try {
+    const rest = argv.filter((a) => a !== "--fixed");
+    const action = rest.find((a) => !a.startsWith("-"));
+    return await runCertCli([...rest, "--profile", FIXED_PROFILE, ...(action === "rotate" ? ["--yes"] : [])], setup.io, setup.newKeyPem);
+  } finally {
+    setup.close();
+  }
+}
+
+export async function runCertCli(argv: string[], io: CertLifeIo, newKeyPem?: string): Promise<number> {
+  if (argv.includes("--fixed") && !argv.includes("--help") && !argv.includes("-h")) return runCertFixed(argv, io);
   return runCommand(argv, io, async (color) => {
     const ui = new Ui(color);
     const { values, positionals } = parseCommandLine(argv, COMMAND);
@@ -83,7 +102,7 @@ export async function runCertCli(argv: string[], io: CertLifeIo): Promise<number
       if (file !== undefined) throw new KitError("USAGE", "npm run cert -- rotate takes --profile NAME, not a file.", "Add a profile first: npm run profile -- add NAME ….");
       if (values.profile === undefined) throw new KitError("USAGE", "npm run cert -- rotate needs --profile NAME.", "See the profiles with npm run profile -- list.");
       if (values.finish && (values["keep-old"] || values.years !== undefined)) throw new KitError("USAGE", "--finish only removes the old key: it takes neither --keep-old nor --years.", `npm run cert -- rotate --finish --profile ${values.profile}`);
-      const result = await rotate({ profile: values.profile, years: values.years, keepOld: !!values["keep-old"], finish: !!values.finish, yes: !!values.yes, json: !!values.json }, io, ui);
+      const result = await rotate({ profile: values.profile, years: values.years, keepOld: !!values["keep-old"], finish: !!values.finish, yes: !!values.yes, json: !!values.json, ...(newKeyPem ? { newKeyPem } : {}) }, io, ui);
       if (values.json) io.out(JSON.stringify(rotationJson(result), null, 2) + "\n");
       return result.ok ? 0 : 1;
     }

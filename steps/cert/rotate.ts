@@ -116,6 +116,11 @@ function proofLines(proof: Proof, ui: Ui): string[] {
   ];
 }
 
+/** ISO 8601 without the milliseconds when they are zero, as the rest of the kit prints times. */
+function iso(d: Date | undefined): string {
+  return d ? d.toISOString().replace(/\.000Z$/, "Z") : "?";
+}
+
 function thumbprintOf(credential: Credential): string {
   return windowsThumbprint(credential.certificate.thumbprintSha1);
 }
@@ -138,7 +143,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
   if (!oldKey)
     throw new KitError("ROTATION", `The profile's certificate (${thumbprintOf(current)}) is not registered on "${app.displayName}", so it cannot sign the proof addKey needs.`, `See npm run cert -- check --profile ${profile.name}; upload the certificate in the portal, or point the profile at the registered one.`);
   if (oldKey.end && oldKey.end <= io.now())
-    throw new KitError("ROTATION", `The profile's certificate expired on ${oldKey.end.toISOString()}: Graph's addKey needs a proof signed by a currently valid key.`, "Make a new certificate (npm run step 1 -- --new), upload its cert.cer in the portal, then npm run profile -- edit … --pfx FILE.");
+    throw new KitError("ROTATION", `The profile's certificate expired on ${iso(oldKey.end)}: Graph's addKey needs a proof signed by a currently valid key.`, "Make a new certificate (npm run step 1 -- --new), upload its cert.cer in the portal, then npm run profile -- edit … --pfx FILE.");
 
   const n = new Narrator(io, ui, options.json);
   const result: RotationResult = { ok: false, profile: profile.name, steps: n.steps, undone: [], oldKeyId: oldKey.keyId, newFiles: [] };
@@ -146,7 +151,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
     ui.chalk.bold(`Certificate rotation · profile "${profile.name}"`),
     ...ui.fields([
       ["app", `${app.displayName} (client ID ${profile.clientId}, object ID ${app.id})`],
-      ["current", `${current.certificate.subject}, SHA-1 ${thumbprintOf(current)}, key ${oldKey.keyId}, until ${current.certificate.notAfter.toISOString()}`],
+      ["current", `${current.certificate.subject}, SHA-1 ${thumbprintOf(current)}, key ${oldKey.keyId}, until ${iso(current.certificate.notAfter)}`],
       ["authority", `${profile.authority}, Graph ${profile.graph}`],
       ["plan", options.keepOld ? "add a new certificate, test it, switch the profile; the old one stays registered (--keep-old)" : "add a new certificate, test it, switch the profile, remove the old one"],
     ]),
@@ -189,8 +194,11 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
   }
   fresh.file = "pfx" in ref ? ref.pfx : ref.pem;
   n.step(
-    { number: 1, title: "New key and certificate", ok: true, lines: [["subject", certificate.subject], ["SHA-1", windowsThumbprint(certificate.thumbprintSha1)], ["valid", `${certificate.notBefore.toISOString()} → ${certificate.notAfter.toISOString()}`], ...result.newFiles.map((f): [string, string] => ["wrote", `${f}  (mode 0600)`])] },
-    ["An RSA 2048 key pair from WebCrypto and a self-signed certificate signed by lib/crypto/rsa, as step 1 makes them.", "The old files stay where they are."],
+    { number: 1, title: "New key and certificate", ok: true, lines: [["subject", certificate.subject], ["SHA-1", windowsThumbprint(certificate.thumbprintSha1)], ["valid", `${iso(certificate.notBefore)} → ${iso(certificate.notAfter)}`], ...result.newFiles.map((f): [string, string] => ["wrote", `${f}  (mode 0600)`])] },
+    [
+      options.newKeyPem ? "The lab's published throwaway key (--fixed: never for a real app) and a self-signed certificate signed by lib/crypto/rsa." : "An RSA 2048 key pair from WebCrypto and a self-signed certificate signed by lib/crypto/rsa, as step 1 makes them.",
+      "The old files stay where they are.",
+    ],
   );
 
   // 2. addKey, authorised by a proof signed with the current key.
@@ -230,7 +238,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
     }
   }
   n.step(
-    { number: 3, title: "A token with the new certificate", ok: true, lines: [["token endpoint", `${profile.authority}/${profile.tenant}/oauth2/v2.0/token`], ["answer", `an access token for ${tested.scope}, valid until ${tested.expiresOn.toISOString()}${tries > 1 ? ` (after ${tries} tries: Entra was still replicating the new key)` : ""}`]] },
+    { number: 3, title: "A token with the new certificate", ok: true, lines: [["token endpoint", `${profile.authority}/${profile.tenant}/oauth2/v2.0/token`], ["answer", `an access token for ${tested.scope}, valid until ${iso(tested.expiresOn)}${tries > 1 ? ` (after ${tries} tries: Entra was still replicating the new key)` : ""}`]] },
     ["A client assertion signed with the new key (x5t#S256 = its thumbprint), redeemed as npm run token does.", "Only now does anything else change."],
   );
 
@@ -251,7 +259,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
 
   // 5. removeKey of the old key, with a proof signed by the new one.
   if (options.keepOld) {
-    n.step({ number: 5, title: "The old certificate stays registered (--keep-old)", ok: true, lines: [["old key", `${oldKey.keyId}, until ${oldKey.end?.toISOString() ?? "?"}`], ["later", `npm run cert -- rotate --finish --profile ${profile.name}`]] }, ["Switch the other machines first; then --finish removes the old key."]);
+    n.step({ number: 5, title: "The old certificate stays registered (--keep-old)", ok: true, lines: [["old key", `${oldKey.keyId}, until ${iso(oldKey.end)}`], ["later", `npm run cert -- rotate --finish --profile ${profile.name}`]] }, ["Switch the other machines first; then --finish removes the old key."]);
   } else {
     const removeProof = proofFor(fresh, app.id, io);
     try {
@@ -266,7 +274,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
     }
     n.step(
       { number: 5, title: "Graph removeKey: the old certificate removed", ok: true, lines: [["request", `POST ${profile.graph.replace(/\/+$/, "")}/applications/${app.id}/removeKey`], ["body", `{"keyId":"${oldKey.keyId}","proof":"…"}`], ["answer", "204 No Content"]], proof: removeProof },
-      ["The proof is signed by the NEW key: the old one may already be compromised, which is often why people rotate.", "From now on an assertion signed with the old key gets AADSTS700027."],
+      ["Signed by the new key (any key the app has that is valid now would do): the one this machine keeps.", "From now on an assertion signed with the old key gets AADSTS700027."],
     );
   }
   result.ok = true;
@@ -305,7 +313,7 @@ async function finalState(profile: Profile, credential: Credential, result: Rota
   n.say([
     "",
     `${ui.paint("ok", "✓ Rotated.")} The app's certificates now (Graph keyCredentials):`,
-    ...ui.fields(result.registeredAfter.map((k): [string, string] => [k.keyId, `${k.thumbprint ?? "?"}  until ${k.endDateTime?.toISOString() ?? "?"}${k.keyId === result.newKeyId ? "  ← new" : k.keyId === result.oldKeyId ? "  ← old" : ""}`]), 4),
+    ...ui.fields(result.registeredAfter.map((k): [string, string] => [k.keyId, `${k.thumbprint ?? "?"}  until ${iso(k.endDateTime)}${k.keyId === result.newKeyId ? "  ← new" : k.keyId === result.oldKeyId ? "  ← old" : ""}`]), 4),
     ...ui.next(`npm run cert -- check --profile ${profile.name}`, "the dates, from now on"),
   ]);
 }
