@@ -151,13 +151,17 @@ function removeKey(input: KeyActionInput, keyId: string): KeyActionAnswer {
   return { status: 204 };
 }
 
-/** A registered certificate as Graph's keyCredential resource; key is null, as Graph returns it outside $select. */
-export function keyCredentialResource(k: KeyCredential): Record<string, unknown> {
+/**
+ * A registered certificate as Graph's keyCredential resource. key (the DER, base64) is "returned only
+ * on $select for a single object, that is, GET applications/{applicationId}?$select=keyCredentials
+ * … otherwise, it's always null" (https://learn.microsoft.com/graph/api/resources/keycredential).
+ */
+export function keyCredentialResource(k: KeyCredential, withKey = false): Record<string, unknown> {
   return {
     customKeyIdentifier: thumbprint(k),
     displayName: k.displayName,
     endDateTime: graphDate(k.endDateTime),
-    key: null,
+    key: withKey ? Buffer.from(k.certificateDer).toString("base64") : null,
     keyId: k.keyId,
     startDateTime: graphDate(k.startDateTime),
     type: "AsymmetricX509Cert",
@@ -205,7 +209,9 @@ export function checkProof(proof: string, app: Application, now: Date): ProofVer
   // The signature over ASCII(header "." payload), RFC 7515 §5.2, against each registered certificate.
   const signingInput = Buffer.from(`${h}.${p}`, "ascii");
   const signature = Buffer.from(s, "base64url");
-  const signer = app.keyCredentials.find((k) => {
+  // A key may be registered twice (a renewed certificate of the same key): a valid registration wins.
+  const byValidity = [...app.keyCredentials].sort((a, b) => Number(isValidAt(b, now)) - Number(isValidAt(a, now)));
+  const signer = byValidity.find((k) => {
     const publicKey = new X509Certificate(Buffer.from(k.certificateDer)).publicKey;
     return publicKey.asymmetricKeyType === "rsa" && verifySignature(spec, publicKey, signingInput, signature);
   });

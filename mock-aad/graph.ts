@@ -150,7 +150,10 @@ export async function handleGraph(request: Request, path: string, context: Resou
   if (key !== undefined) {
     const entity = target[3] !== undefined ? set.byAppId!(tenantId, key) : set.byKey(tenantId, key);
     if (!entity) return graphError(404, "Request_ResourceNotFound", `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
-    return graphJson({ "@odata.context": metadata(set.name, names, true), ...pick(entity, names) }, context, request);
+    // $select=keyCredentials on one application: the keys come with their certificate (graph-keys.ts).
+    const app = set.name === "applications" && names?.includes("keyCredentials") ? context.registry.applications.find((a) => a.objectId === entity.id) : undefined;
+    const shown = app ? { ...entity, keyCredentials: app.keyCredentials.map((k) => keyCredentialResource(k, true)) } : entity;
+    return graphJson({ "@odata.context": metadata(set.name, names, true), ...pick(shown, names) }, context, request);
   }
 
   let entities = set.list(tenantId);
@@ -259,7 +262,7 @@ function applicationResource(app: Application): Entity {
     appId: app.appId,
     displayName: app.displayName,
     signInAudience: "AzureADMyOrg",
-    keyCredentials: app.keyCredentials.map(keyCredentialResource),
+    keyCredentials: app.keyCredentials.map((k) => keyCredentialResource(k)),
     passwordCredentials: [],
   };
 }

@@ -3,7 +3,9 @@
  * paste it, with the app's certificate, or Entra's answer) and what the lab keeps of its diagnosis.
  */
 import { labScenarioFor } from "./names.ts";
-import { diagnose, type Cause, type Check } from "../../lib/entra/doctor/index.ts";
+import { diagnose, diagnoseKeyProof, type Cause, type Check } from "../../lib/entra/doctor/index.ts";
+import { DEMO_APP_OBJECT_ID } from "../../mock-aad/index.ts";
+import { registeredFor } from "./entra.ts";
 import { requestBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";
 import type { EntraAnswer } from "./entra.ts";
@@ -11,19 +13,21 @@ import type { Attempt } from "./scenario.ts";
 
 export interface DoctorFinding {
   /** What the doctor was shown. */
-  input: "request" | "answer";
+  input: "request" | "answer" | "proof";
   /** The causes it named, most likely first. */
   causes: Cause[];
   /** The checks that did not pass (fail or warn). */
   problems: Check[];
   /** The code the doctor says Entra answers: its prediction for a request, the code it read in an answer. */
   predicted?: { aadsts: number; catalogId?: string };
+  /** For a Graph key action's proof: what Graph answers. */
+  predictedGraph?: { status: number; code: string };
   /** For an answer: the catalog's explanation, the likely causes and the lab scenarios that reproduce it. */
   explained?: { meaning: string; likelyCauses: string[]; labScenarios: string[] };
 }
 
 export interface DoctorQuestion {
-  input: "request" | "answer";
+  input: "request" | "answer" | "proof";
   attempt: Attempt;
   answer: EntraAnswer;
 }
@@ -40,11 +44,25 @@ function tenantOf(url: string): string | undefined {
  */
 export function askDoctor(ctx: LabContext, question: DoctorQuestion): DoctorFinding {
   const { attempt, input } = question;
+  const registered = registeredFor(ctx, attempt);
+  if (input === "proof" && attempt.keyAction) {
+    // The proof and the app's certificates, with the dates Entra keeps (what Graph lists in keyCredentials).
+    const found = diagnoseKeyProof({
+      proof: attempt.keyAction.body.proof,
+      applicationObjectId: DEMO_APP_OBJECT_ID,
+      appId: ctx.clientId,
+      registered: registered.map((k) => ({ der: k.certificateDer, start: k.startDateTime, end: k.endDateTime })),
+      now: ctx.now,
+    });
+    return { input, causes: found.causes, problems: [], ...(found.predicted ? { predictedGraph: found.predicted } : {}) };
+  }
   const text = input === "answer" ? JSON.stringify(question.answer.body) : requestBody(attempt.request);
   const tenant = tenantOf(attempt.request.url);
   const diagnosis = diagnose({
     text,
     certificate: { der: attempt.certificate ?? ctx.current.der },
+    // The portal's view of the app's certificates: what tells a rotation from a certificate never uploaded.
+    ...(input === "answer" ? { registered: registered.map((k) => ({ der: k.certificateDer })) } : {}),
     ...(tenant ? { tenant } : {}),
     now: ctx.now,
   });

@@ -24,6 +24,10 @@ export interface EntraAnswer {
   accessToken?: string;
   /** Microsoft Graph (the mock's) accepts the access token: GET /v1.0/users answers 200. */
   graphAccepted?: boolean;
+  /** A Graph key action's refusal: Graph's error code and message. */
+  graphError?: { code: string; message: string };
+  /** A Graph key action's success: the keyCredential added (its keyId and thumbprint). */
+  keyAdded?: { keyId: string; thumbprint: string };
 }
 
 /** The certificates registered on the app for an attempt: its own list, or the app's current certificate. */
@@ -45,14 +49,31 @@ export function mockFor(ctx: LabContext, attempt: Attempt, label: string): MockA
   });
 }
 
-/** POSTs the attempt's form to its URL and reads Entra's answer. */
+/**
+ * POSTs the attempt's form to its URL and reads Entra's answer; with a key action, then posts it to
+ * Graph with the token, and the answer is Graph's (after a 200, with the added certificate's token).
+ */
 export async function sendToEntra(ctx: LabContext, attempt: Attempt, label: string): Promise<EntraAnswer> {
   const mock = mockFor(ctx, attempt, label);
+  const first = await postForm(mock, attempt.request);
+  if (!attempt.keyAction || !first.accessToken) return first;
+  const { keyAction } = attempt;
   const response = await mock.handle(
-    new Request(attempt.request.url, {
+    new Request(keyAction.url, { method: "POST", headers: { authorization: `Bearer ${first.accessToken}`, "content-type": "application/json" }, body: JSON.stringify(keyAction.body) }),
+  );
+  const body = (await response.json()) as Record<string, unknown>;
+  const error = body.error as { code?: unknown; message?: unknown } | undefined;
+  if (error && typeof error.code === "string") return { status: response.status, body, graphError: { code: error.code, message: String(error.message) } };
+  const after = await postForm(mock, keyAction.thenRequest);
+  return { ...after, status: response.status, body, keyAdded: { keyId: String(body.keyId), thumbprint: String(body.customKeyIdentifier) } };
+}
+
+async function postForm(mock: MockAad, request: Attempt["request"]): Promise<EntraAnswer> {
+  const response = await mock.handle(
+    new Request(request.url, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: requestBody(attempt.request),
+      body: requestBody(request),
     }),
   );
   const body = (await response.json()) as Record<string, unknown>;

@@ -40,9 +40,11 @@ function marked(ui: Ui, focus: string[], name: string, value: string): string {
 }
 
 function requestLines(stage: StageView, focus: string[], ui: Ui): string[] {
-  const { request, jwt } = stage;
-  const lines = [`  ${ui.paint("em", "POST")} ${marked(ui, focus, "url", request.url)}`];
-  const rows: [string, string][] = request.fields.map(([name, value]) => [name, marked(ui, focus, name, shorten(value, 72))]);
+  const { request, jwt, graphCall } = stage;
+  const lines = graphCall
+    ? [`  ${ui.paint("dim", "with the app's own Graph token (from the token endpoint; no Graph permission needed):")}`, `  ${ui.paint("em", "POST")} ${marked(ui, focus, "url", graphCall.url)}`]
+    : [`  ${ui.paint("em", "POST")} ${marked(ui, focus, "url", request.url)}`];
+  const rows: [string, string][] = (graphCall?.fields ?? request.fields).map(([name, value]) => [name, marked(ui, focus, name, shorten(value, 72))]);
   // A focused form field that is not there at all is the mistake: show its absence.
   for (const name of ["client_id", "scope", "client_assertion_type", "client_assertion"])
     if (focus.includes(name) && !request.fields.some(([n]) => n === name)) rows.push([name, marked(ui, focus, name, "(missing)")]);
@@ -85,6 +87,15 @@ function registeredLines(stage: StageView, focused: boolean, ui: Ui): string[] {
 // ── 2 · Entra's answer ──────────────────────────────────────────────────────────────────────────
 
 function answerLines(answer: EntraAnswer, ui: Ui): string[] {
+  if (answer.graphError) {
+    return [`  ${ui.paint("bad", String(answer.status))}  ${ui.paint("bad", answer.graphError.code)}  ${ui.paint("dim", "(Microsoft Graph)")}`, ...wrapWords(answer.graphError.message, WIDTH - 4).map((l) => `    ${l}`)];
+  }
+  if (answer.keyAdded) {
+    return [
+      `  ${ui.paint("ok", String(answer.status))}  keyCredential added  keyId ${answer.keyAdded.keyId}  ${ui.paint("dim", "thumbprint")} ${answer.keyAdded.thumbprint}`,
+      ui.check(answer.graphAccepted === true, "the new certificate gets a token at once, and Microsoft Graph accepts it (GET /v1.0/users → 200)"),
+    ];
+  }
   if (answer.status === 200) {
     const lines = [`  ${ui.paint("ok", "200")}  token_type ${ui.paint("em", answer.tokenType ?? "?")}  expires_in ${answer.expiresIn ?? "?"}`];
     lines.push(ui.check(answer.graphAccepted === true, "Microsoft Graph accepts the access token (GET /v1.0/users → 200); only Graph can check a Graph token"));
@@ -103,9 +114,14 @@ function doctorLines(run: LabRun, ui: Ui): string[] {
   if (doctor.input === "answer") {
     lines.push(`  ${ui.paint("dim", "given Entra's answer (offline, the request itself looks right):")}`);
     if (doctor.explained) lines.push(...wrapWords(doctor.explained.meaning, WIDTH - 4).map((l) => `  ${l}`));
-  } else lines.push(`  ${ui.paint("dim", "given the form body and the app's certificate (offline):")}`);
+  } else if (doctor.input === "proof") lines.push(`  ${ui.paint("dim", "given the proof and the app's registered certificates with their dates (offline):")}`);
+  else lines.push(`  ${ui.paint("dim", "given the form body and the app's certificate (offline):")}`);
   lines.push(...causeLines(doctor, run.name, ui));
-  if (doctor.predicted) {
+  if (doctor.predictedGraph) {
+    const { status, code } = doctor.predictedGraph;
+    const agrees = run.first.answer.graphError?.code === code && run.first.answer.status === status ? ui.paint("ok", "✓ as Graph answered") : ui.paint("warn", `≠ Graph answered ${run.first.answer.status}`);
+    lines.push(`  predicts ${ui.paint("em", `${status} ${code}`)}  ${agrees}`);
+  } else if (doctor.predicted) {
     const got = run.outcome.firstAadsts;
     const verb = doctor.input === "answer" ? "reads" : "predicts";
     const detail = doctor.predicted.catalogId && doctor.predicted.catalogId !== String(doctor.predicted.aadsts) ? ` (${doctor.predicted.catalogId})` : "";
@@ -180,7 +196,8 @@ function changedLines(run: LabRun, ui: Ui): string[] {
 // ── Lists and tables ────────────────────────────────────────────────────────────────────────────
 
 /** The code of a scenario's first answer, as --list shows it. */
-export function expectedLabel(scenario: Pick<Scenario, "expectedAadsts">): string {
+export function expectedLabel(scenario: Pick<Scenario, "expectedAadsts" | "expectedGraphError">): string {
+  if (scenario.expectedGraphError) return `Graph ${scenario.expectedGraphError.status}`;
   return scenario.expectedAadsts === undefined ? "200 accepted" : `AADSTS${scenario.expectedAadsts}`;
 }
 

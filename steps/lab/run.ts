@@ -34,6 +34,8 @@ export interface RegisteredView {
 
 export interface StageView {
   request: LabRequest;
+  /** A Graph key action after the token request: its URL and body fields (jwt is then its proof). */
+  graphCall?: { url: string; fields: [string, string][] };
   jwt?: ShownJwt;
   registered: RegisteredView[];
   answer: EntraAnswer;
@@ -72,7 +74,12 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
   const second = await stage(ctx, fixed, `${scenario.name}:fixed`);
 
   const firstAadsts = first.answer.errorCodes?.at(-1); // the code that names the failure comes last ([70002, 50032])
-  const firstAsExpected = scenario.expectedAadsts === undefined ? first.answer.status === 200 : firstAadsts === scenario.expectedAadsts;
+  const graphExpected = scenario.expectedGraphError;
+  const firstAsExpected = graphExpected
+    ? first.answer.status === graphExpected.status && first.answer.graphError?.code === graphExpected.code
+    : scenario.expectedAadsts === undefined
+      ? first.answer.status === 200
+      : firstAadsts === scenario.expectedAadsts;
   const fixedOk = second.answer.status === 200 && second.answer.graphAccepted === true;
   const outcome: LabRun["outcome"] = { firstAsExpected, doctorNamed: doctorNamed(scenario, doctor), fixedOk };
   if (firstAadsts !== undefined) outcome.firstAadsts = firstAadsts;
@@ -97,12 +104,21 @@ export async function runScenario(ctx: LabContext, scenario: Scenario): Promise<
  * the code Entra answered (none, for a scenario whose first request succeeds).
  */
 export function doctorNamed(scenario: Scenario, doctor: DoctorFinding): boolean {
-  return doctor.causes.some((cause) => cause.id === scenario.name) && doctor.predicted?.aadsts === scenario.expectedAadsts;
+  const named = doctor.causes.some((cause) => cause.id === scenario.name);
+  if (scenario.expectedGraphError) return named && doctor.predictedGraph?.code === scenario.expectedGraphError.code && doctor.predictedGraph.status === scenario.expectedGraphError.status;
+  return named && doctor.predicted?.aadsts === scenario.expectedAadsts;
 }
 
 async function stage(ctx: LabContext, attempt: Attempt, label: string): Promise<StageView> {
   const answer = await sendToEntra(ctx, attempt, label);
   const view: StageView = { request: attempt.request, registered: registeredView(registeredFor(ctx, attempt)), answer };
+  if (attempt.keyAction) {
+    const { keyCredential, passwordCredential, proof } = attempt.keyAction.body;
+    const fields: [string, string][] = [...Object.entries(keyCredential).map(([k, v]) => [`keyCredential.${k}`, String(v)] as [string, string]), ["passwordCredential", String(passwordCredential)], ["proof", proof]];
+    view.graphCall = { url: attempt.keyAction.url, fields };
+    view.jwt = shownJwt("proof", proof);
+    return view;
+  }
   const jwt = findJwt(attempt.request);
   if (jwt) view.jwt = jwt;
   return view;
@@ -119,7 +135,11 @@ function findJwt(request: LabRequest): ShownJwt | undefined {
   const named = request.fields.find(([name]) => name === "client_assertion");
   const found = named ?? request.fields.find(([, value]) => JWT_SHAPE.test(value));
   if (!found) return undefined;
-  const [field, value] = found;
+  return shownJwt(found[0], found[1]);
+}
+
+/** A JWT sent in `field`, decoded for display. */
+function shownJwt(field: string, value: string): ShownJwt {
   const [h = "", p = "", s = ""] = value.split(".");
   const payloadBytes = Buffer.from(p, "base64url");
   const shown: ShownJwt = { field, signatureChars: s.length, payloadStart: payloadBytes.subarray(0, 6).toString("hex").replace(/(..)(?!$)/g, "$1 "), notes: [] };

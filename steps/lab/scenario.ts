@@ -14,8 +14,21 @@ export interface LabRequest {
   fields: [string, string][];
 }
 
+/**
+ * A Graph key action (addKey), posted with the Graph token the attempt's request gets: the lab's
+ * rotation scenarios. After a 200, `thenRequest` (signed with the certificate just added) must get
+ * a token Graph accepts.
+ */
+export interface LabKeyAction {
+  url: string;
+  body: { keyCredential: Record<string, unknown>; passwordCredential: null; proof: string };
+  thenRequest: LabRequest;
+}
+
 export interface Attempt {
   request: LabRequest;
+  /** Then this Graph call: the answer shown is Graph's. */
+  keyAction?: LabKeyAction;
   /** The certificates registered on the demo app (Certificates & secrets); default: the app's current certificate. */
   registered?: KeyCredential[];
   /** The certificate the app's owner has at hand (what they would give the doctor with --cert); default: the current one. */
@@ -43,12 +56,14 @@ export interface Scenario {
   story: string[];
   /** The AADSTS code of Entra's first answer; undefined when Entra accepts the request and the doctor only warns. */
   expectedAadsts?: number;
+  /** For a Graph key action: Graph's first answer (status and error code) instead of an AADSTS code. */
+  expectedGraphError?: { status: number; code: string };
   /**
    * What to show the doctor: the request (the form body, as a user would paste it) or, when the
    * mistake is not in the request's bytes (an unknown tenant, an unknown app, a certificate not
    * uploaded), Entra's answer, which the doctor explains from the catalog.
    */
-  doctorInput?: "request" | "answer";
+  doctorInput?: "request" | "answer" | "proof";
   /** Header fields, claims or form fields where the mistake is: the renderer marks them. */
   focus: string[];
   build(ctx: LabContext): Attempt;

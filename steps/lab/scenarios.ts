@@ -3,6 +3,7 @@ import { CLAIMS_SCENARIOS } from "./scenarios-claims.ts";
 import { ENCODING_SCENARIOS } from "./scenarios-encoding.ts";
 import { REGISTRATION_SCENARIOS } from "./scenarios-registration.ts";
 import { REQUEST_SCENARIOS } from "./scenarios-request.ts";
+import { ROTATION_SCENARIOS } from "./scenarios-rotation.ts";
 import { SIGNATURE_SCENARIOS } from "./scenarios-signature.ts";
 import { THUMBPRINT_SCENARIOS } from "./scenarios-thumbprint.ts";
 import type { Scenario } from "./scenario.ts";
@@ -15,6 +16,7 @@ export const SCENARIO_GROUPS: readonly { theme: string; scenarios: readonly Scen
   { theme: "The claims", scenarios: CLAIMS_SCENARIOS },
   { theme: "The bytes of the JWT", scenarios: ENCODING_SCENARIOS },
   { theme: "The rest of the request", scenarios: REQUEST_SCENARIOS },
+  { theme: "Certificates over time: rotation and Graph's addKey", scenarios: ROTATION_SCENARIOS },
 ];
 
 export const SCENARIOS: readonly Scenario[] = SCENARIO_GROUPS.flatMap((g) => g.scenarios);

@@ -19,7 +19,7 @@ describe("--list", () => {
     expect(rows).toHaveLength(SCENARIOS.length);
     for (const s of SCENARIOS) {
       const row = rows.find((r) => r.startsWith(`  ${s.name} `))!;
-      expect(row).toContain(s.expectedAadsts === undefined ? "200" : `AADSTS${s.expectedAadsts}`);
+      expect(row).toContain(s.expectedGraphError ? `Graph ${s.expectedGraphError.status}` : s.expectedAadsts === undefined ? "200" : `AADSTS${s.expectedAadsts}`);
       expect(row).toContain(s.title);
     }
     // Aligned: every title starts in the same column.

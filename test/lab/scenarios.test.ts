@@ -17,11 +17,12 @@ import type { Scenario } from "../../steps/lab/scenario.ts";
 import { SCENARIOS } from "../../steps/lab/scenarios.ts";
 
 /** The scenarios the doctor cannot see in the request's bytes: it reads Entra's answer and predicts the code. */
-const ANSWER_ONLY = ["cert-not-uploaded", "wrong-tenant", "unknown-client-id"];
+const ANSWER_ONLY = ["cert-not-uploaded", "wrong-tenant", "unknown-client-id", "old-cert-removed-early"];
 
 /** Which of 700027's reasons each 700027 scenario must get (the first words of the catalog's text). */
 const REASON_700027: Record<string, string> = {
   "cert-not-uploaded": "700027-not-registered",
+  "old-cert-removed-early": "700027-not-registered",
   "cert-expired": "700027-key-expired",
   "cert-not-yet-valid": "700027-key-expired",
   "x5t-hex-text": "700027-not-registered",
@@ -90,7 +91,13 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
   test("Entra's first answer is the expected one, and the fixed request gets a verifiable token", async () => {
     const run = await runOf(scenario);
     const first = run.first.answer;
-    if (scenario.expectedAadsts === undefined) {
+    if (scenario.expectedGraphError) {
+      // A Graph key action refused: Graph's status, code and text (mock-aad/graph-keys.ts grades them).
+      expect({ status: first.status, code: first.graphError?.code }).toEqual(scenario.expectedGraphError);
+      expect(first.graphError?.message).toMatch(/^Access Token missing or malformed\. \(mock-aad: /);
+      expect(first.errorCodes).toBeUndefined();
+      expect(run.second.answer.keyAdded?.thumbprint).toMatch(/^[0-9A-F]{40}$/);
+    } else if (scenario.expectedAadsts === undefined) {
       expect(first.status).toBe(200);
     } else {
       expect(first.errorCodes?.at(-1)).toBe(scenario.expectedAadsts); // last: [70002, 50032] names the failure second
@@ -111,11 +118,12 @@ describe.each(SCENARIOS.map((s) => [s.name, s] as const))("%s", (_name, scenario
   test("the doctor names the cause and the code Entra answers", async () => {
     const run = await runOf(scenario);
     const doctor = run.doctor;
-    expect(doctor.input).toBe(ANSWER_ONLY.includes(scenario.name) ? "answer" : "request");
+    expect(doctor.input).toBe(ANSWER_ONLY.includes(scenario.name) ? "answer" : scenario.expectedGraphError ? "proof" : "request");
     // Given the request, the doctor finds the cause in its bytes; given Entra's answer, it ranks the usual causes.
     expect(doctor.causes.map((c) => c.id)).toContain(scenario.name);
     if (ANSWER_ONLY.includes(scenario.name)) expect(doctor.causes[0]!.id).toBe(scenario.name);
     expect(doctor.predicted?.aadsts).toBe(scenario.expectedAadsts);
+    if (scenario.expectedGraphError) expect(doctor.predictedGraph).toEqual(scenario.expectedGraphError);
     if (REASON_700027[scenario.name]) expect(doctor.predicted?.catalogId).toBe(REASON_700027[scenario.name]);
     expect(run.outcome.doctorNamed).toBe(true);
   });

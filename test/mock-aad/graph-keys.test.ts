@@ -3,7 +3,7 @@
  * kit's code), the answers checked against Graph's documented shapes, the token endpoint checked
  * to honour each change (at once, or after the replication delay, on an injected clock).
  */
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import type { MockAad } from "../../mock-aad/core.ts";
 import { defaultRegistry, DEMO_APP_OBJECT_ID, GRAPH_APP_ID, keyCredential, type Registry } from "../../mock-aad/registry.ts";
@@ -233,5 +233,18 @@ describe("npm run mock-aad -- --replication-delay", () => {
     expect(parseMockAadArgs([]).replicationDelaySeconds).toBeUndefined();
     for (const bad of ["soon", "-1", "", "1e9"]) expect(() => parseMockAadArgs([`--replication-delay=${bad}`]), bad).toThrow(/is not a number of seconds/);
     expect(mockAadHelp()).toMatch(/--replication-delay SECONDS/);
+  });
+});
+
+describe("GET /applications/{id}?$select=keyCredentials", () => {
+  test("the added key comes with its certificate (base64 DER, node:crypto reads it back); without $select key is null", async () => {
+    const mock = makeMock(registry());
+    const bearer = await graphToken(mock);
+    expect((await post(mock, `/v1.0/applications/${DEMO_APP_OBJECT_ID}/addKey`, bearer, addKeyBody(next, current))).status).toBe(200);
+    const response = await mock.handle(new Request(`${GRAPH}/v1.0/applications/${DEMO_APP_OBJECT_ID}?$select=keyCredentials`, { headers: { Authorization: `Bearer ${bearer}` } }));
+    const body = (await response.json()) as { keyCredentials: Array<{ key: string; customKeyIdentifier: string }> };
+    expect(Object.keys(body)).toEqual(["@odata.context", "keyCredentials"]);
+    expect(body.keyCredentials.map((k) => new X509Certificate(Buffer.from(k.key, "base64")).fingerprint.replace(/:/g, ""))).toEqual([current.sha1Hex, next.sha1Hex]);
+    expect((await keysOf(mock, bearer)).map((k) => k.key)).toEqual([null, null]);
   });
 });

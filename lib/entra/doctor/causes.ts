@@ -337,6 +337,42 @@ export const CAUSES = {
     fix: "Use the Application (client) ID from the app registration's Overview page (not the object ID or the secret ID).",
     severity: "error",
   },
+  // ── Rotation: certificates over time, and Graph's addKey / removeKey proof (key-proof.ts) ──────
+  "old-cert-removed-early": {
+    title: "The old certificate was removed from the app before this machine switched to the new one",
+    fix: "Switch this machine to the new certificate (its profile or config), or add the old .cer back with addKey (signed by the new key) until every machine has switched; remove the old key only then.",
+    severity: "error",
+  },
+  "proof-wrong-aud": {
+    title: "The addKey/removeKey proof's aud is not 00000002-0000-0000-c000-000000000000",
+    fix: "Set aud to 00000002-0000-0000-c000-000000000000 (Azure AD Graph's ID, as Microsoft's proof-token page says), not Microsoft Graph's 00000003-… and not the token endpoint.",
+    severity: "error",
+  },
+  "proof-iss-not-object-id": {
+    title: "The proof's iss is not the application's object ID",
+    fix: "Set iss to the application's Object ID (Graph's id; GET /applications(appId='…') shows it), not the Application (client) ID.",
+    severity: "error",
+  },
+  "proof-times": {
+    title: "The proof's nbf/exp are missing, not numbers, out of date, or more than 10 minutes apart",
+    fix: "Make nbf the current UTC time in seconds and exp = nbf + 600 (numbers, not date strings), and send the proof within those 10 minutes.",
+    severity: "error",
+  },
+  "proof-padded": {
+    title: "The proof's header or payload ends with = padding",
+    fix: "base64url without padding (RFC 7515 §2): drop the trailing =, as Microsoft's proof-token page warns when the signature comes from Key Vault.",
+    severity: "error",
+  },
+  "proof-signed-by-expired-key": {
+    title: "The proof is signed by a certificate whose registration has ended (or not begun)",
+    fix: "Sign the proof with a certificate that is registered and valid now. If none is left, addKey cannot help: add the new certificate with Update application (PATCH keyCredentials) or in the portal.",
+    severity: "error",
+  },
+  "proof-unknown-key": {
+    title: "The proof is signed by a key the application does not have",
+    fix: "Sign the proof with the private key of a certificate already registered on the app (the current one for addKey; the current or the new one for removeKey), not with the new certificate's key before it is added.",
+    severity: "error",
+  },
 } as const satisfies Record<string, CauseSpec>;
 
 export type CauseId = keyof typeof CAUSES;

@@ -10,13 +10,13 @@ import { fromHex } from "../../bytes.ts";
 import { windowsThumbprint } from "../../formats/x509/index.ts";
 import { base64urlEncode } from "../../crypto/base64url.ts";
 import { cause, type CauseId } from "./causes.ts";
-import type { CertFacts } from "./thumbprints.ts";
+import { equal, type CertFacts } from "./thumbprints.ts";
 import { durationText, localText, relativeText, utcText } from "./times.ts";
 import type { Cause, DiagnosisError } from "./types.ts";
 
 /** The causes behind each answer, most likely first (by catalog id, or by code when the catalog has none). */
 const LIKELY: Readonly<Record<string, CauseId[]>> = {
-  "700027-not-registered": ["cert-not-uploaded", "x5t-hex-text", "x5t-other-certificate", "sha256-in-x5t", "sha1-in-x5t-s256", "wrong-tenant", "pfx-password-lost"],
+  "700027-not-registered": ["cert-not-uploaded", "x5t-hex-text", "x5t-other-certificate", "sha256-in-x5t", "sha1-in-x5t-s256", "wrong-tenant", "old-cert-removed-early", "pfx-password-lost"],
   "700027-bad-signature": ["key-mismatch", "signature-over-other-input", "ps256-with-pkcs1-signature", "rs256-with-pss-signature", "pss-salt-length"],
   "700027-key-expired": ["cert-expired", "expiry-unwatched", "cert-not-yet-valid", "clock-skew"],
   "700027-key-not-found": ["thumbprint-unreadable", "kid-only", "x5c-malformed", "cert-not-uploaded"],
@@ -201,7 +201,7 @@ export function matchCatalogEntry(code: number, description: string, error?: str
   return best?.entry ?? entries[0];
 }
 
-export function explainEntraError(text: string, options: { cert?: CertFacts; clientId?: string; tenant?: string; now: Date }): ExplainedError | undefined {
+export function explainEntraError(text: string, options: { cert?: CertFacts; registered?: CertFacts[]; clientId?: string; tenant?: string; now: Date }): ExplainedError | undefined {
   const parsed = parseEntraError(text);
   if (!parsed) return undefined;
   const notes: string[] = [];
@@ -220,7 +220,7 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; cli
 
   // The thumbprint Entra quotes (700027, "Thumbprint of key used by client: '…'").
   const quoted = /Thumbprint of key used by client:\s*'([0-9A-Fa-f]*)'/i.exec(parsed.description)?.[1];
-  if (quoted) explainQuotedThumbprint(quoted.toUpperCase(), options.cert, promote, notes);
+  if (quoted) explainQuotedThumbprint(quoted.toUpperCase(), options.cert, promote, notes, options.registered);
 
   if (parsed.code === 700024) explainTimes(parsed, promote);
   if (entry?.id === "700027-key-expired") explainKeyDates(parsed, options.now, promote, options.cert, notes);
@@ -268,7 +268,7 @@ type Promote = (id: CauseId, detail: string, rows?: [string, string][]) => void;
  * for a SHA-1, 64 for a SHA-256, and 80 (or 128) when x5t held base64url of the hex TEXT, whose
  * bytes are ASCII digits: '3834…' is "84…".
  */
-function explainQuotedThumbprint(quoted: string, cert: CertFacts | undefined, promote: Promote, notes: string[]): void {
+function explainQuotedThumbprint(quoted: string, cert: CertFacts | undefined, promote: Promote, notes: string[], registered?: CertFacts[]): void {
   const rows: [string, string][] = [["Entra quotes", quoted]];
   const certRows = (which: "sha1" | "sha256"): [string, string][] =>
     cert ? [[`your certificate's ${which === "sha1" ? "SHA-1" : "SHA-256"}`, windowsThumbprint(which === "sha1" ? cert.sha1 : cert.sha256)], [`its ${which === "sha1" ? "x5t" : "x5t#S256"}`, base64urlEncode(which === "sha1" ? cert.sha1 : cert.sha256)]] : [];
@@ -286,6 +286,17 @@ function explainQuotedThumbprint(quoted: string, cert: CertFacts | undefined, pr
     }
   }
   if (cert && (quoted === windowsThumbprint(cert.sha1) || quoted === windowsThumbprint(cert.sha256))) {
+    // A certificate of the same subject is registered and this one is not: the app was rotated
+    // and this machine still signs with the certificate that was removed (inferred from the two facts).
+    const successor = registered?.find((r) => r.info.subject === cert.info.subject && !equal(r.sha1, cert.sha1));
+    if (successor) {
+      promote(
+        "old-cert-removed-early",
+        `The quoted thumbprint is your certificate's, and the app has another certificate of the same subject (${cert.info.subject}) registered instead: the app's certificate was rotated, and this machine still signs with the one that was removed.`,
+        [...rows, ...certRows("sha1"), ["registered instead", `${windowsThumbprint(successor.sha1)}, valid from ${successor.info.notBefore.toISOString().slice(0, 10)}`]],
+      );
+      return;
+    }
     promote("cert-not-uploaded", "The quoted thumbprint is your certificate's: the header is right, but this certificate is not registered on the app (or the request goes to another app or tenant).", [...rows, ...certRows(quoted.length === 40 ? "sha1" : "sha256")]);
     return;
   }

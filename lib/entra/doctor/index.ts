@@ -20,6 +20,7 @@ export type { Cause, CauseSeverity, CertificateSummary, Check, CheckStatus, Curl
 export { CAUSES, CAUSE_IDS, type CauseId } from "./causes.ts";
 export { MAX_INPUT_CHARS, curlEscape, readInput } from "./read-input.ts";
 export { explainEntraError, likelyCausesFor, parseEntraError } from "./error-text.ts";
+export { diagnoseKeyProof, type KeyProofDiagnosis, type KeyProofInput } from "./key-proof.ts";
 export { CLOCK_SKEW_SECONDS, ADVISED_MAX_LIFETIME_SECONDS } from "./times.ts";
 
 export function diagnose(input: DoctorInput): Diagnosis {
@@ -37,7 +38,7 @@ export function diagnose(input: DoctorInput): Diagnosis {
   notes.push(...read.notes);
 
   if (read.kind === "entra-error") {
-    const explained = explainEntraError(read.text, { ...(cert ? { cert } : {}), ...(input.clientId ? { clientId: input.clientId } : {}), ...(input.tenant ? { tenant: input.tenant } : {}), now: input.now });
+    const explained = explainEntraError(read.text, { ...(cert ? { cert } : {}), ...(input.registered ? { registered: registeredFacts(input.registered, notes) } : {}), ...(input.clientId ? { clientId: input.clientId } : {}), ...(input.tenant ? { tenant: input.tenant } : {}), now: input.now });
     if (explained) {
       notes.push(...explained.notes);
       return { kind: "entra-error", checks: [], causes: explained.causes, verdict: "explained", error: explained.error, ...base };
@@ -77,6 +78,18 @@ export function diagnose(input: DoctorInput): Diagnosis {
   if (run.thumbprints.length) diagnosis.thumbprints = run.thumbprints;
   if (run.unverified.length && !firstFailure) notes.push(`Not checked: ${describeUnverified(run.unverified)}.`);
   return diagnosis;
+}
+
+/** The registered certificates the doctor can read; the others are noted. */
+function registeredFacts(registered: { der: Uint8Array }[], notes: string[]): CertFacts[] {
+  return registered.flatMap((r, i) => {
+    try {
+      return [certFacts(r.der)];
+    } catch {
+      notes.push(`Registered certificate ${i + 1} could not be read; it was left out.`);
+      return [];
+    }
+  });
 }
 
 function describeUnverified(ids: string[]): string {

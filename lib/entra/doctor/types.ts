@@ -12,6 +12,11 @@ export interface DoctorInput {
   text: string;
   /** The certificate registered on the app (DER), e.g. from a .cer, .pem or .pfx the CLI read. */
   certificate?: { der: Uint8Array; source?: string };
+  /**
+   * The certificates registered on the app now (Graph's keyCredentials, e.g. from `cert check`), when
+   * the caller knows them: a pasted 700027 is then read against them (old-cert-removed-early).
+   */
+  registered?: { der: Uint8Array }[];
   /** The Application (client) ID; the form's client_id wins when there is one. */
   clientId?: string;
   /** The tenant (GUID or domain) the token request goes to; a curl URL's tenant is used when absent. */
