@@ -41,7 +41,7 @@ export async function loadCredential(ref: CertificateRef, io: CertLifeIo, profil
   } catch (error) {
     if (error instanceof KitError && error.code === "PFX_PASSWORD") {
       const from = ref.passwordEnv ? `the password in $${ref.passwordEnv}` : password === "" ? "an empty password" : "the password given";
-      throw new KitError("PFX_PASSWORD", `${ref.pfx} does not open with ${from}.`, ref.passwordEnv ? `Set ${ref.passwordEnv} to the PFX's password (test it: openssl pkcs12 -in ${ref.pfx} -noout). If it is lost, see "cert rotate" in WORKSHOP.md: a new certificate needs the old key or a portal upload.` : `Name a variable that holds it: npm run profile -- edit ${profileName} --password-env VAR.`);
+      throw new KitError("PFX_PASSWORD", `${ref.pfx} does not open with ${from}.`, ref.passwordEnv ? `Set ${ref.passwordEnv} to the PFX's password (test it: openssl pkcs12 -in ${ref.pfx} -noout). If it is lost, npm run lab -- proof-signed-by-new-key shows what a rotation needs instead.` : `Name a variable that holds it: npm run profile -- edit ${profileName} --password-env VAR.`);
     }
     throw error;
   }

@@ -368,6 +368,11 @@ export const CAUSES = {
     fix: "Sign the proof with a certificate that is registered and valid now. If none is left, addKey cannot help: add the new certificate with Update application (PATCH keyCredentials) or in the portal.",
     severity: "error",
   },
+  "proof-signed-by-new-key": {
+    title: "The proof is signed by the certificate it adds, not by one the application already has",
+    fix: "Sign the proof with another registered certificate that is valid now (another machine's); with none, or with its key lost (a PFX whose password is gone), upload the new certificate in the portal or by an admin (Update application), then sign with it.",
+    severity: "error",
+  },
   "proof-unknown-key": {
     title: "The proof is signed by a key the application does not have",
     fix: "Sign the proof with the private key of a certificate already registered on the app (the current one for addKey; the current or the new one for removeKey), not with the new certificate's key before it is added.",
