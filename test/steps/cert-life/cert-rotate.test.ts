@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NEW_KEY_TRIES } from "../../../steps/cert/rotate.ts";
-import { Lab, PASSWORD_VAR, START, throwawayCert } from "./harness.ts";
+import { CLIENT_ID, GRAPH, Lab, ORIGIN, PASSWORD_VAR, START, TENANT, throwawayCert } from "./harness.ts";
 import { modesUnder } from "./modes.ts";
 
 const END = new Date(START.getTime() + 40 * 86_400_000);
@@ -58,6 +58,25 @@ describe("npm run cert -- rotate", () => {
     expect(JSON.parse(check.out)).toMatchObject({ status: "ok" });
     expect(JSON.parse(check.out).daysLeft).toBeGreaterThanOrEqual(730); // --years 2 from the rotation day
     if (process.platform !== "win32") for (const m of modesUnder(lab.home)) expect(m.mode, m.path).toBe(m.dir ? 0o700 : 0o600);
+  });
+
+  it("a PEM profile gets a PEM file again (certificate and key, 0600), and its tokens keep coming", async () => {
+    const cert = await throwawayCert(START, END);
+    const lab = await Lab.withCertificate(cert);
+    const added = await lab.run("profile", "add", "pem", "--tenant", TENANT, "--client-id", CLIENT_ID, "--pem", lab.pem(cert), "--authority", ORIGIN, "--graph", GRAPH);
+    expect(added.code).toBe(0);
+    const r = await lab.run("cert", "rotate", "--profile", "pem", "--yes", "--json");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.out);
+    expect(json.ok).toBe(true);
+    expect(json.steps.map((s: { number: number; ok: boolean }) => [s.number, s.ok])).toEqual([[1, true], [2, true], [3, true], [4, true], [5, true]]);
+    const profile = JSON.parse(readFileSync(join(lab.home, "profiles", "pem.json"), "utf8"));
+    expect(profile.certificate.pem).toMatch(/cert-and-key\.pem$/);
+    const text = readFileSync(profile.certificate.pem, "utf8");
+    expect(text).toContain("-----BEGIN CERTIFICATE-----");
+    expect(text).toContain("-----BEGIN PRIVATE KEY-----");
+    expect(registered(lab)).toEqual([sha1(new X509Certificate(text).raw)]); // node:crypto reads the new file's certificate
+    expect((await lab.run("token", "--profile", "pem", "--no-cache")).code).toBe(0);
   });
 
   it("--keep-old leaves the old key registered until --finish", async () => {
