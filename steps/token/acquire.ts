@@ -21,8 +21,10 @@ import { kitHome, readIfPresent, writePrivateFile } from "../profile/store.ts";
 
 /**
  * A cached token is used until this long before it expires, so that a script never gets one that
- * dies in its hands. Five minutes is what MSAL does (msal-common's DEFAULT_TOKEN_RENEWAL_OFFSET_SEC
- * = 300, "client" evidence); Entra's app tokens last 60–90 minutes.
+ * dies in its hands. Five minutes is what MSAL does ("client" evidence: msal-common 16.17.0, the one
+ * @azure/msal-node 7.2.3 installs here, src/utils/Constants.ts DEFAULT_TOKEN_RENEWAL_OFFSET_SEC = 300,
+ * the default tokenRenewalOffsetSeconds of src/config/ClientConfiguration.ts); Entra's app tokens
+ * last 60–90 minutes.
  */
 export const RENEW_BEFORE_SECONDS = 300;
 
