@@ -15,13 +15,14 @@
  * aud 00000002-0000-0000-c000-000000000000, iss the application's object id (not its appId:
  * microsoftgraph/microsoft-graph-docs#10563, answered by the asker), nbf, exp = nbf + 10 minutes.
  *
- * What the mock answers, and how sure it is (confirmed = a pasted Graph answer or Microsoft's docs;
- * reported = a user's words without the body; inferred = no public record):
+ * What the mock answers, and how sure it is (the kit's grades: confirmed = a pasted Graph answer or
+ * Microsoft's docs; inferred = no pasted answer, with the hint it rests on, if any). Details and the
+ * exact bodies: lib/entra/evidence/graph-key-actions.md.
  *   caller is neither the app nor holds Application.ReadWrite.All / Directory.ReadWrite.All
  *     403 Authorization_RequestDenied "Insufficient privileges to complete the operation."  code and
  *     text confirmed for Graph (graph.ts); for these actions inferred.
  *   no proof
- *     403 Authorization_RequestDenied, same text: reported (microsoftgraph/msgraph-sdk-powershell#779:
+ *     403 Authorization_RequestDenied, same text: inferred from a user's words (microsoftgraph/msgraph-sdk-powershell#779:
  *     "requires Proof to be provided … or else it would fail with the Insufficient privileges").
  *   body not JSON                           400 BadRequest "Unable to read JSON request payload. …": inferred.
  *   key not base64 (base64url, say)        400 Request_BadRequest "Cannot convert a primitive value to the
@@ -55,7 +56,11 @@ import { keyCredential, type Application, type KeyCredential } from "./registry.
 
 export { MAX_PROOF_LIFETIME_SECONDS, PROOF_AUDIENCE } from "../lib/entra/protocol.ts";
 
-/** Application permissions that let an app roll another app's keys (the actions' Permissions table). */
+/**
+ * Application permissions that let an app roll another app's keys (the actions' Permissions table).
+ * Application.ReadWrite.OwnedBy is left out: it covers the apps the caller owns, and the mock records
+ * no owners (an app rolling its own keys needs no permission at all).
+ */
 const KEY_WRITERS = ["Application.ReadWrite.All", "Directory.ReadWrite.All"];
 
 const MAX_BODY = 64 * 1024;

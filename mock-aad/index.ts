@@ -4,7 +4,7 @@ export { aadError, CATALOG, catalogEntriesFor, describeError, renderTemplate, ty
 export { acceptedAudiences, audienceMatches, ENTRA_ORIGIN } from "./check-assertion.ts";
 export { entraErrorBody, entraTimestamp, type EntraErrorBody, type ResponseContext } from "./error-response.ts";
 export { MAX_BODY_BYTES } from "./form.ts";
-export { checkProof, keyCredentialResource, MAX_PROOF_LIFETIME_SECONDS, PROOF_AUDIENCE, type KeyAction, type ProofVerdict } from "./graph-keys.ts";
+export { MAX_PROOF_LIFETIME_SECONDS, PROOF_AUDIENCE, type KeyAction } from "./graph-keys.ts";
 export { BACKDATE_SECONDS, TOKEN_LIFETIME_SECONDS } from "./issue-token.ts";
 export { mockAadHandlers, MOCKED_ORIGINS } from "./msw.ts";
 export {

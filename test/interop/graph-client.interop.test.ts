@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_API_RESOURCE, GRAPH_RESOURCE, startInteropMock, writeSecretFile, type InteropMock } from "./harness.ts";
-import { packageVersion, runNodeClient } from "./node-client.ts";
+import { graphClientJob, packageVersion, runNodeClient } from "./node-client.ts";
 import { outcomeOf } from "./outcome.ts";
 import { ClientReport } from "./report.ts";
 
@@ -37,17 +37,7 @@ describe(`@microsoft/microsoft-graph-client ${VERSION} with TokenCredentialAuthe
     report.finish();
   });
 
-  const listUsers = (certificatePath: string, resource = GRAPH_RESOURCE) =>
-    runNodeClient(mock, "graph-client", {
-      tenantId: mock.tenant,
-      clientId: mock.clientId,
-      certificatePath,
-      authorityHost: mock.url,
-      scopes: [`${resource}/.default`],
-      baseUrl: `${mock.url}/graph`,
-      customHosts: ["127.0.0.1"],
-      path: "/users",
-    });
+  const listUsers = (certificatePath: string, resource = GRAPH_RESOURCE) => runNodeClient(mock, "graph-client", graphClientJob(mock, certificatePath, "/users", { resource }));
 
   it("the registered certificate: GET /v1.0/users answers 200 with the users", async () => {
     const before = mock.requests.length;

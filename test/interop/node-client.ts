@@ -39,6 +39,24 @@ export async function runNodeClient(mock: InteropMock, client: NodeClient, job: 
   return { answer, sent: mock.tokenRequests().slice(before) };
 }
 
+/**
+ * graph-client.mjs's job: the SDK over @azure/identity with this certificate, the mock's Graph at
+ * …/graph (customHosts 127.0.0.1, or the SDK sends no token there), GET `path`, or POST `body` to it.
+ */
+export function graphClientJob(mock: InteropMock, certificatePath: string, path: string, options: { resource?: string; body?: unknown } = {}): object {
+  return {
+    tenantId: mock.tenant,
+    clientId: mock.clientId,
+    certificatePath,
+    authorityHost: mock.url,
+    scopes: [`${options.resource ?? "https://graph.microsoft.com"}/.default`],
+    baseUrl: `${mock.url}/graph`,
+    customHosts: ["127.0.0.1"],
+    path,
+    ...(options.body === undefined ? {} : { body: options.body }),
+  };
+}
+
 /** The installed version of an npm package, from its package.json. */
 export function packageVersion(name: string): string {
   const path = fileURLToPath(new URL(`../../node_modules/${name}/package.json`, import.meta.url));

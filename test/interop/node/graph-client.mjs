@@ -16,7 +16,8 @@ const client = Client.initWithMiddleware({
   customHosts: new Set(job.customHosts),
 });
 try {
-  const body = await client.api(job.path).get();
+  // A job with a body POSTs it (Graph's addKey / removeKey); otherwise GET.
+  const body = job.body === undefined ? await client.api(job.path).get() : await client.api(job.path).post(job.body);
   reply({ ok: true, status: 200, body });
 } catch (error) {
   reply({ ok: false, error: errorFacts(error) });
