@@ -21,7 +21,7 @@ import { writePfx } from "../../lib/formats/pkcs12/index.ts";
 import { generateRsaPrivateKey, rsaPrivateKeyFromPem, rsaPrivateKeyToPkcs8 } from "../../lib/formats/keys/index.ts";
 import { parseCertificate, windowsThumbprint } from "../../lib/formats/x509/index.ts";
 import { buildCertificate } from "../01-certificate.ts";
-import { confirm } from "../profile/command.ts";
+import { confirm } from "../profile/prompt.ts";
 import { loadCredential, refuseDemoAgainstRealEntra, type Credential } from "../profile/credential.ts";
 import type { CertLifeIo } from "../profile/io.ts";
 import { readProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "../profile/profile.ts";

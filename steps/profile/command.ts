@@ -9,6 +9,7 @@ import { formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parse
 import { Ui } from "../ui.ts";
 import { loadCredential, refuseDemoAgainstRealEntra, type Credential } from "./credential.ts";
 import type { CertLifeIo } from "./io.ts";
+import { confirm } from "./prompt.ts";
 import { absolutePath, authorityOrigin, checkProfileName, ENV_NAME, graphApiBase, GRAPH_BASE_DEFAULT, parseProfile, profileJson, profileNames, readProfile, removeProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "./profile.ts";
 import { kitHome, writePrivateFile } from "./store.ts";
 import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
@@ -234,14 +235,6 @@ async function remove(name: string, io: CertLifeIo, ui: Ui, values: Values): Pro
   removeProfile(io.env, name);
   io.out(values.json ? JSON.stringify({ removed: name }) + "\n" : `${ui.paint("ok", "✓")} Profile "${name}" removed; its certificate files were not touched.\n`);
   return 0;
-}
-
-/** Goes on when --yes was given or the user says yes at the terminal; without a terminal, asks for --yes. */
-export async function confirm(io: CertLifeIo, yes: boolean | undefined, question: string, withYes: string): Promise<void> {
-  if (yes) return;
-  if (!io.prompt) throw new KitError("CONFIRM", "This changes things and there is no terminal to ask at, so nothing was done: pass --yes to go ahead.", withYes);
-  const answer = (await io.prompt.ask(question)).toLowerCase();
-  if (answer !== "y" && answer !== "yes") throw new KitError("CONFIRM", "Nothing was done (you did not answer yes).", withYes);
 }
 
 function exportProfile(name: string, io: CertLifeIo, ui: Ui, values: Values): number {

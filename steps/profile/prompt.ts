@@ -5,6 +5,7 @@
  */
 import { createInterface } from "node:readline/promises";
 import { KitError } from "../../lib/errors.ts";
+import type { CertLifeIo } from "./io.ts";
 
 export interface Prompter {
   ask(question: string): Promise<string>;
@@ -51,4 +52,12 @@ export function terminalPrompter(): Prompter | undefined {
       });
     },
   };
+}
+
+/** Goes on when --yes was given or the user says yes at the terminal; without a terminal, asks for --yes. */
+export async function confirm(io: CertLifeIo, yes: boolean | undefined, question: string, withYes: string): Promise<void> {
+  if (yes) return;
+  if (!io.prompt) throw new KitError("CONFIRM", "This changes things and there is no terminal to ask at, so nothing was done: pass --yes to go ahead.", withYes);
+  const answer = (await io.prompt.ask(question)).toLowerCase();
+  if (answer !== "y" && answer !== "yes") throw new KitError("CONFIRM", "Nothing was done (you did not answer yes).", withYes);
 }

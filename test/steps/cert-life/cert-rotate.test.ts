@@ -129,6 +129,21 @@ describe("npm run cert -- rotate: bad input is one sentence, exit 1, nothing cha
     expect(registered(lab)).toEqual([sha1(cert.der)]);
   });
 
+  it("at a terminal it asks: anything but yes changes nothing, yes rotates", async () => {
+    const { lab, cert } = await ready();
+    const questions: string[] = [];
+    let answer = "n";
+    lab.prompt = { ask: async (q) => (questions.push(q), answer), askHidden: async () => "" };
+    const no = await lab.run("cert", "rotate", "--profile", "work");
+    expect(no.code).toBe(1);
+    expect(no.err).toMatch(/Nothing was done \(you did not answer yes\)\./);
+    expect(registered(lab)).toEqual([sha1(cert.der)]);
+    answer = "yes";
+    expect((await lab.run("cert", "rotate", "--profile", "work")).code).toBe(0);
+    expect(questions[0]).toMatch(/^Change the app registration "Entra workshop demo app" now\? \[y\/N\] $/);
+    expect(registered(lab)).not.toContain(sha1(cert.der));
+  });
+
   it("Graph refusing the proof (this machine's clock 20 minutes behind): nothing registered, the profile as it was", async () => {
     const { lab, cert } = await ready();
     await lab.run("token", "--profile", "work", "--scope", "https://graph.microsoft.com/.default");
