@@ -280,11 +280,6 @@ export const CAUSES = {
     fix: "Upload a new certificate in the portal (an expired key cannot sign the proof Graph's addKey needs), then check the end dates on a schedule, a month ahead, and rotate while the current key is still valid.",
     severity: "error",
   },
-  "pfx-password-lost": {
-    title: "The PFX's password is lost, and a new certificate was used before it was registered",
-    fix: "Without the old key nothing can sign addKey's proof: upload the new certificate's .cer in the portal (or have an admin add it), then sign with it; keep the next PFX's password where the scripts read it.",
-    severity: "error",
-  },
   "cert-not-yet-valid": {
     title: "The certificate is not valid yet",
     fix: "Wait until its start date, or check the clock of the machine that made it (a certificate dated in the future).",

@@ -16,7 +16,7 @@ import type { Cause, DiagnosisError } from "./types.ts";
 
 /** The causes behind each answer, most likely first (by catalog id, or by code when the catalog has none). */
 const LIKELY: Readonly<Record<string, CauseId[]>> = {
-  "700027-not-registered": ["cert-not-uploaded", "x5t-hex-text", "x5t-other-certificate", "sha256-in-x5t", "sha1-in-x5t-s256", "wrong-tenant", "old-cert-removed-early", "pfx-password-lost"],
+  "700027-not-registered": ["cert-not-uploaded", "x5t-hex-text", "x5t-other-certificate", "sha256-in-x5t", "sha1-in-x5t-s256", "wrong-tenant", "old-cert-removed-early"],
   "700027-bad-signature": ["key-mismatch", "signature-over-other-input", "ps256-with-pkcs1-signature", "rs256-with-pss-signature", "pss-salt-length"],
   "700027-key-expired": ["cert-expired", "expiry-unwatched", "cert-not-yet-valid", "clock-skew"],
   "700027-key-not-found": ["thumbprint-unreadable", "kid-only", "x5c-malformed", "cert-not-uploaded"],
