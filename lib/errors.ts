@@ -123,6 +123,17 @@ export const KIT_ERROR_CODES = [
   "PFX_NO_KEY",
   "PFX_PASSWORD",
   "PFX_UNSUPPORTED",
+  // Profiles, tokens for scripts, expiry checks and rotation (steps/profile, steps/token, steps/cert)
+  "PROFILE_NAME",
+  "PROFILE_UNKNOWN",
+  "PROFILE_EXISTS",
+  "PROFILE_FILE",
+  "PROFILE_STORE",
+  "TOKEN_REFUSED",
+  "GRAPH_REFUSED",
+  "DEMO_KEY_LIVE",
+  "CONFIRM",
+  "ROTATION",
 ] as const;
 
 export type KitErrorCode = (typeof KIT_ERROR_CODES)[number];

@@ -61,7 +61,8 @@ function years(value: string | boolean | undefined): number {
   return n;
 }
 
-async function buildCertificate(ctx: Context, key: RsaPrivateKey, subject: string, validYears: number): Promise<Uint8Array> {
+/** A self-signed certificate for `key`, valid from now for `validYears`, signed by lib/crypto/rsa (also `npm run cert -- rotate`'s). */
+export async function buildCertificate(ctx: Pick<Context, "now" | "randomBytes">, key: RsaPrivateKey, subject: string, validYears: number): Promise<Uint8Array> {
   const notBefore = ctx.now();
   const notAfter = new Date(notBefore);
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + validYears);
@@ -78,7 +79,8 @@ async function buildCertificate(ctx: Context, key: RsaPrivateKey, subject: strin
   return built.der;
 }
 
-function loadPem(certPath: string, keyPath: string | undefined): { certDer: Uint8Array; key: RsaPrivateKey } {
+/** A PEM file's certificate and private key (the key may be in another file); also what a profile's --pem names. */
+export function loadPem(certPath: string, keyPath: string | undefined): { certDer: Uint8Array; key: RsaPrivateKey } {
   const text = new TextDecoder().decode(readUserFile(certPath, "PEM file"));
   const blocks = pemDecode(text);
   const cert = blocks.find((b) => b.label === "CERTIFICATE");

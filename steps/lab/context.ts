@@ -14,7 +14,7 @@ import { SHA256 } from "../../lib/crypto/sha256.ts";
 import { buildSelfSignedCertificate, parseCertificate, randomSerialNumber, type CertificateInfo } from "../../lib/formats/x509/index.ts";
 import { SIGNING_CERTIFICATE_SUBJECT, type SigningKey } from "../../mock-aad/index.ts";
 import { demoKeyPem, demoMockSigningKeyPem, fixedBytes, FIXED_NOW } from "../fixed.ts";
-import { OTHER_KEY_PEM, SMALL_KEY_PEM } from "./throwaway-keys.ts";
+import { NEW_KEY_PEM, OTHER_KEY_PEM, SMALL_KEY_PEM } from "./throwaway-keys.ts";
 
 /** A tenant that does not exist in the mock (made up, like the demo IDs). */
 export const OTHER_TENANT_ID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
@@ -51,6 +51,8 @@ export interface LabContext {
   notYetValid: LabCertificate;
   /** A 1024-bit key's certificate (throwaway-keys.ts), too short for Entra. */
   small: LabCertificate;
+  /** A rotation's new certificate: a third published key (throwaway-keys.ts), made at FIXED_NOW, registered nowhere yet. */
+  fresh: LabCertificate;
   /** The mock Entra's token-signing key, fixed so the access tokens are reproducible. */
   signingKey: SigningKey;
   /** Deterministic bytes for a label (not random, on purpose). */
@@ -82,6 +84,7 @@ async function buildContext(): Promise<LabContext> {
   const aheadStart = new Date(now.getTime() + 2 * 3600_000);
   const notYetValid = await certificate(demoKey, DEMO_SUBJECT, aheadStart, twoYearsFrom(aheadStart), "lab-ahead-serial");
   const small = await certificate(rsaPrivateKeyFromPem(SMALL_KEY_PEM.trim()), DEMO_SUBJECT, now, twoYearsFrom(now), "lab-small-serial");
+  const fresh = await certificate(rsaPrivateKeyFromPem(NEW_KEY_PEM.trim()), DEMO_SUBJECT, now, twoYearsFrom(now), "lab-fresh-serial");
   return {
     now,
     nowSeconds: Math.floor(now.getTime() / 1000),
@@ -93,6 +96,7 @@ async function buildContext(): Promise<LabContext> {
     renewed,
     notYetValid,
     small,
+    fresh,
     signingKey: await mockSigningKey(now),
     bytes: (label, length) => fixedBytes(`lab:${label}`, length),
     uuid: (label) => uuidV4(fixedBytes(`lab:${label}`, 16)),

@@ -42,6 +42,11 @@ function tenantOf(url: string): string | undefined {
  * has, and the tenant the request goes to (the client ID comes from the form); for an answer, the
  * JSON body Entra sent.
  */
+/** The certificate an addKey body adds (its keyCredential.key, standard base64 DER), when it reads as such. */
+function addedCertificate(keyCredential: Record<string, unknown>): { adding?: Uint8Array } {
+  return typeof keyCredential.key === "string" ? { adding: new Uint8Array(Buffer.from(keyCredential.key, "base64")) } : {};
+}
+
 export function askDoctor(ctx: LabContext, question: DoctorQuestion): DoctorFinding {
   const { attempt, input } = question;
   const registered = registeredFor(ctx, attempt);
@@ -52,6 +57,7 @@ export function askDoctor(ctx: LabContext, question: DoctorQuestion): DoctorFind
       applicationObjectId: DEMO_APP_OBJECT_ID,
       appId: ctx.clientId,
       registered: registered.map((k) => ({ der: k.certificateDer, start: k.startDateTime, end: k.endDateTime })),
+      ...addedCertificate(attempt.keyAction.body.keyCredential),
       now: ctx.now,
     });
     return { input, causes: found.causes, problems: [], ...(found.predicted ? { predictedGraph: found.predicted } : {}) };

@@ -35,7 +35,8 @@ const certExpired: Scenario = {
   story: [
     "The certificate was made and uploaded two years ago, and nothing changed since: the day after its end",
     "date every token request fails. Entra keeps the certificate's end date with the key and refuses the",
-    "key after it, whatever the assertion says.",
+    "key after it, whatever the assertion says. Nobody noticed: npm run cert -- check, from cron, would have",
+    "exited 1 thirty days before, while the certificate could still authorise its own rotation.",
   ],
   expectedAadsts: 700027,
   focus: ["registered", "x5t"],
@@ -52,7 +53,8 @@ const certExpired: Scenario = {
   fixText: {
     what: [
       "Make a new certificate, upload its .cer next to the old one (Certificates & secrets), and sign with it:",
-      "the header then carries the new thumbprint. Delete the old one once nothing uses it.",
+      "the header then carries the new thumbprint. Delete the old one once nothing uses it. Then watch the date:",
+      "npm run -s cert -- check --profile NAME daily exits 1 thirty days ahead; npm run cert -- rotate does the rest.",
     ],
     label: "PowerShell (Windows: New-SelfSignedCertificate)",
     after: "New-SelfSignedCertificate -Subject 'CN=entra-workshop-app' -CertStoreLocation Cert:\\CurrentUser\\My -KeySpec Signature -NotAfter (Get-Date).AddYears(2)",

@@ -100,4 +100,30 @@ const proofSignedByExpiredKey: Scenario = {
   },
 };
 
-export const ROTATION_SCENARIOS: readonly Scenario[] = [oldCertRemovedEarly, proofWrongAud, proofSignedByExpiredKey];
+const proofSignedByNewKey: Scenario = {
+  name: "proof-signed-by-new-key",
+  title: "rotating with a PFX whose password is gone: the proof signed by the new certificate",
+  story: [
+    "This server's PFX opens no more: its password left with the person who made it. The rotation script",
+    "cannot sign with the old key, so it signs addKey's proof with the only key it can open: the new one it",
+    "is adding. A key the app does not have yet cannot vouch for itself, and Graph refuses the proof.",
+    "The build agent's certificate is still registered and valid (its Graph token came from it).",
+  ],
+  expectedGraphError: GRAPH_REFUSAL,
+  doctorInput: "proof",
+  focus: ["x5t", "registered"],
+  // Registered: this server's certificate (ctx.current, key lost) and the build agent's (ctx.other).
+  build: (ctx) => addKeyAttempt(ctx, "proof-signed-by-new-key", { tokenWith: ctx.other, signer: ctx.fresh, adding: ctx.fresh, registered: [keyCredential(ctx.current.der), keyCredential(ctx.other.der)] }),
+  fix: (ctx) => addKeyAttempt(ctx, "proof-signed-by-new-key:fixed", { tokenWith: ctx.other, signer: ctx.other, adding: ctx.fresh, registered: [keyCredential(ctx.current.der), keyCredential(ctx.other.der)] }),
+  fixText: {
+    what: [
+      "Sign the proof with another certificate the app has that is valid now (here the build agent's). With none",
+      "left, upload the new .cer in the portal (or an admin's Update application), then npm run profile -- edit.",
+    ],
+    label: "Node.js (lib/entra/key-proof.ts)",
+    before: "signProof({ applicationObjectId, now, certificateDer: newCert.der, key: newKey })",
+    after: "signProof({ applicationObjectId, now, certificateDer: buildAgentCert.der, key: buildAgentKey })",
+  },
+};
+
+export const ROTATION_SCENARIOS: readonly Scenario[] = [oldCertRemovedEarly, proofWrongAud, proofSignedByExpiredKey, proofSignedByNewKey];

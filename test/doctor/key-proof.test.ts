@@ -94,3 +94,14 @@ describe("a pasted 700027 read next to the app's registered certificates", () =>
     expect(without.causes[0]?.id).toBe("cert-not-uploaded");
   });
 });
+
+describe("a proof signed by the certificate it adds (rotating with a PFX whose password is gone)", () => {
+  test("given the certificate addKey adds, the doctor tells it from a key nobody knows; the mock refuses both", async () => {
+    const stranger = await makeCertificate(2048);
+    const withAdding = (p: string) => diagnoseKeyProof({ proof: p, applicationObjectId: DEMO_APP_OBJECT_ID, registered: registered().map((k) => ({ der: k.certificateDer })), adding: adding.der, now: NOW });
+    expect(withAdding(proof(adding)).causes.map((c) => c.id)).toEqual(["proof-signed-by-new-key"]);
+    expect(withAdding(proof(stranger)).causes.map((c) => c.id)).toEqual(["proof-unknown-key"]);
+    expect(withAdding(proof(current)).causes).toEqual([]);
+    expect(await mockAnswer(proof(adding))).toEqual({ status: 401, code: "Authentication_MissingOrMalformed" });
+  });
+});

@@ -301,6 +301,11 @@ export const CAUSES = {
     fix: "Make a new certificate, upload it to the app registration, and sign with its key.",
     severity: "error",
   },
+  "expiry-unwatched": {
+    title: "The certificate ran out and nothing warned before it did",
+    fix: "Upload a new certificate in the portal (an expired key cannot sign the proof Graph's addKey needs), then check the end dates on a schedule, a month ahead, and rotate while the current key is still valid.",
+    severity: "error",
+  },
   "cert-not-yet-valid": {
     title: "The certificate is not valid yet",
     fix: "Wait until its start date, or check the clock of the machine that made it (a certificate dated in the future).",
@@ -392,6 +397,11 @@ export const CAUSES = {
   "proof-signed-by-expired-key": {
     title: "The proof is signed by a certificate whose registration has ended (or not begun)",
     fix: "Sign the proof with a certificate that is registered and valid now. If none is left, addKey cannot help: add the new certificate with Update application (PATCH keyCredentials) or in the portal.",
+    severity: "error",
+  },
+  "proof-signed-by-new-key": {
+    title: "The proof is signed by the certificate it adds, not by one the application already has",
+    fix: "Sign the proof with another registered certificate that is valid now (another machine's); with none, or with its key lost (a PFX whose password is gone), upload the new certificate in the portal or by an admin (Update application), then sign with it.",
     severity: "error",
   },
   "proof-unknown-key": {

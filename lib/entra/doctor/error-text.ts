@@ -18,7 +18,7 @@ import type { Cause, DiagnosisError } from "./types.ts";
 const LIKELY: Readonly<Record<string, CauseId[]>> = {
   "700027-not-registered": ["cert-not-uploaded", "x5t-hex-text", "x5t-other-certificate", "sha256-in-x5t", "sha1-in-x5t-s256", "wrong-tenant", "old-cert-removed-early"],
   "700027-bad-signature": ["key-mismatch", "signature-over-other-input", "ps256-with-pkcs1-signature", "rs256-with-pss-signature", "pss-salt-length"],
-  "700027-key-expired": ["cert-expired", "cert-not-yet-valid", "clock-skew"],
+  "700027-key-expired": ["cert-expired", "expiry-unwatched", "cert-not-yet-valid", "clock-skew"],
   "700027-key-not-found": ["thumbprint-unreadable", "kid-only", "x5c-malformed", "cert-not-uploaded"],
   "50032": ["rsa-under-2048"],
   "700027": ["cert-not-uploaded", "x5t-hex-text", "key-mismatch", "x5t-other-certificate", "cert-expired", "ps256-with-pkcs1-signature"],

@@ -36,6 +36,8 @@ export interface KeyProofInput {
   appId?: string;
   /** The app's registered certificates with the dates Entra keeps for them (default: the certificate's own). */
   registered?: { der: Uint8Array; start?: Date; end?: Date }[];
+  /** The certificate addKey adds (the body's keyCredential.key, as DER): a proof signed by it proves nothing. */
+  adding?: Uint8Array;
   now: Date;
 }
 
@@ -111,6 +113,8 @@ export function diagnoseKeyProof(input: KeyProofInput): KeyProofDiagnosis {
   const signer = signature ? byValidity.find((r) => r.facts.publicKey && verifiesWith(alg, r.facts, h, p, signature)) : undefined;
   if (!signer) {
     if (alg !== "RS256" && alg !== "PS256") notes.push(`alg ${JSON.stringify(header.alg)}: the doctor verifies RS256 and PS256 only.`);
+    else if (input.adding && signedByAdded(alg, input.adding, h, p, signature))
+      found("proof-signed-by-new-key", "The proof is signed by the very certificate addKey is adding: a key the application does not have yet cannot vouch for itself.", [["signed by", windowsThumbprint(certFacts(input.adding).sha1)], ...registered.map((r, i) => [`registered ${i + 1}`, windowsThumbprint(r.facts.sha1)] as [string, string])]);
     else found("proof-unknown-key", `The signature verifies with none of the ${registered.length} registered certificate(s).`, registered.map((r, i) => [`registered ${i + 1}`, windowsThumbprint(r.facts.sha1)] as [string, string]));
   } else if (!validNow(signer)) {
     found("proof-signed-by-expired-key", `The proof is signed by ${windowsThumbprint(signer.facts.sha1)}, registered ${signer.start.toISOString().slice(0, 10)} → ${signer.end.toISOString().slice(0, 10)}: not valid now.`, [
@@ -121,6 +125,14 @@ export function diagnoseKeyProof(input: KeyProofInput): KeyProofDiagnosis {
     ]);
   }
   return done();
+}
+
+function signedByAdded(alg: string, der: Uint8Array, headerPart: string, payloadPart: string, signature: Uint8Array | undefined): boolean {
+  try {
+    return signature !== undefined && verifiesWith(alg, certFacts(der), headerPart, payloadPart, signature);
+  } catch {
+    return false; // not a certificate: Graph refuses the body anyway
+  }
 }
 
 function verifiesWith(alg: string, cert: CertFacts, headerPart: string, payloadPart: string, signature: Uint8Array): boolean {
