@@ -12,11 +12,11 @@
  * unpredictable name (flag "wx": it fails rather than follow a link someone planted), then renamed
  * into place, so a reader never sees half a file; nothing is replaced unless the caller says so.
  */
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { toHex } from "../../lib/bytes.ts";
+import { dirname, join } from "node:path";
 import { KitError } from "../../lib/errors.ts";
+import { makePrivateFolders, PRIVATE_FOLDER_MODE, writePrivateFile as writeAllOrNothing } from "../../lib/write-private-file.ts";
 
 export const KIT_HOME_VARIABLE = "ENTRA_KIT_HOME";
 const FOLDER_NAME = "entra-kit";
@@ -32,11 +32,14 @@ export function kitHome(env: Env, platform: NodeJS.Platform = process.platform, 
   return join(env.XDG_CONFIG_HOME || join(home, ".config"), FOLDER_NAME);
 }
 
-/** Makes `dir` and the folders above it up to `home` (and home itself), each 0700. */
+/**
+ * Makes `dir` and the folders above it that are missing (one level at a time, each 0700: see
+ * lib/write-private-file.ts), and makes `dir` itself 0700 even when it was there already.
+ */
 export function ensurePrivateFolder(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
+    makePrivateFolders(dir);
+    chmodSync(dir, PRIVATE_FOLDER_MODE);
   } catch (error) {
     throw storeError(dir, error);
   }
@@ -56,19 +59,9 @@ export function writePrivateFile(path: string, data: Uint8Array | string, option
   ensurePrivateFolder(dirname(path));
   if (!options.replace && existsSync(path))
     throw new KitError("PROFILE_EXISTS", `${options.what ?? path} already exists and was left as it is.`, options.hint ?? "Pass --force to replace it.");
-  const temp = join(dirname(path), `.${basename(path)}.${toHex(crypto.getRandomValues(new Uint8Array(8)))}.tmp`);
-  let fd: number | undefined;
   try {
-    fd = openSync(temp, "wx", 0o600);
-    writeSync(fd, typeof data === "string" ? Buffer.from(data, "utf8") : data);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    chmodSync(temp, 0o600);
-    renameSync(temp, path);
+    writeAllOrNothing(path, data, { secret: true });
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
     throw storeError(path, error);
   }
 }
@@ -97,6 +90,8 @@ export function removePath(path: string): void {
 }
 
 function storeError(path: string, error: unknown): KitError {
+  const hint = `Check that folder's permissions and free space, or point ${KIT_HOME_VARIABLE} at a folder you own.`;
+  if (error instanceof KitError) return new KitError("PROFILE_STORE", `${error.message} Nothing was changed there.`, hint);
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
   return new KitError("PROFILE_STORE", `Cannot write ${path} (${code}); nothing was changed there.`, `Check that folder's permissions and free space, or point ${KIT_HOME_VARIABLE} at a folder you own.`);
 }
