@@ -306,7 +306,7 @@ const entries = [
     source: "the text: entra-errors.md 50027 (confirmed); its use here is inferred: no public answer of Entra's to these JOSE edge cases was found (entra-errors.md, JOSE edge cases)",
     evidence: "inferred",
     meaning:
-      "The assertion is a JWT that different readers read differently: a name twice in the header or payload JSON, a crit header (RFC 7515 §4.1.11), " +
+      "The assertion is a JWT that different readers read differently: a name twice in the header JSON, a crit header (RFC 7515 §4.1.11), " +
       "a segment whose base64url is not the canonical one (non-zero trailing bits), or an x5t and an x5t#S256 that name different certificates. The mock refuses it; what Entra does is not known.",
     fix: "Build the header and payload as JSON objects with each name once, no crit, one thumbprint header (x5t#S256 with PS256, or x5t with RS256), and encode with a standard base64url encoder.",
   },

@@ -597,6 +597,10 @@ ${code(step(kit.fixed.output, 2))}
       script: (_, text) => `${fragment(text)}\n$value = "$($h.iss) $($h.sub)"`,
       expected: (side) => (side === "after" ? `${DEMO_CLIENT_ID} ${DEMO_CLIENT_ID}` : "99999999-2222-4333-8444-555555555555 99999999-2222-4333-8444-555555555555"),
     };
+    LAB_CHECKS["proof-wrong-aud"] = {
+      script: (_, text) => `$claims = @{ aud = $null }\n${text}\n$value = $claims.aud`,
+      expected: (side) => (side === "after" ? "00000002-0000-0000-c000-000000000000" : "00000003-0000-0000-c000-000000000000"),
+    };
     LAB_CHECKS["jti-missing"] = { script: (_, text) => `${fragment(text)}\n$value = [bool]($h.jti -match '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')`, expected: () => true };
     LAB_CHECKS["json-bom"] = {
       note: "before: PowerShell 7's Out-File -Encoding utf8 writes NO byte-order mark; only Windows PowerShell 5.1 does (PS7: -Encoding utf8BOM)",

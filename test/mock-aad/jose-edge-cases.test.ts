@@ -28,7 +28,7 @@ async function judge(form: Record<string, string> | URLSearchParams, certificate
   return { response, entry: log[0]!, doctor, causes: doctor.causes.map((c) => c.id) };
 }
 
-describe("duplicate names in the header or payload JSON (RFC 7515 §4, RFC 7519 §4): refused, inferred", () => {
+describe("duplicate names in the header JSON (RFC 7515 §4): refused, inferred; in the payload: the last counts (client evidence)", () => {
   it('{"alg":"none",…,"alg":"RS256"}: JSON.parse would read RS256 and the signature verifies; the mock refuses', async () => {
     const header = `{"alg":"none","typ":"JWT","x5t":"${app.x5t}","alg":"RS256"}`;
     const jwt = signParts(header, JSON.stringify(claims()), app.privateKey);
@@ -42,14 +42,20 @@ describe("duplicate names in the header or payload JSON (RFC 7515 §4, RFC 7519 
     expect(r.causes[0]).toBe("json-duplicate-name");
   });
 
-  it("two aud, and a name written once plainly and once escaped (\\u0061ud)", async () => {
-    for (const payload of [`{"aud":"${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token","aud":"https://evil.example/x"}`, `{"aud":"https://evil.example/x","\\u0061ud":"${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token"}`]) {
-      const full = payload.slice(0, -1) + `,"iss":"${DEMO_CLIENT_ID}","sub":"${DEMO_CLIENT_ID}","jti":"6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b","nbf":${NOW.getTime() / 1000},"exp":${NOW.getTime() / 1000 + 600}}`;
-      const jwt = signParts(JSON.stringify({ alg: "RS256", typ: "JWT", x5t: app.x5t }), full, app.privateKey);
-      const r = await judge(tokenForm(jwt));
-      await expectAadError(r.response, 400, "invalid_request", 50027, MALFORMED);
-      expect(r.entry.detail).toMatch(/the payload JSON has "aud" more than once/);
-      expect(r.causes[0]).toBe("json-duplicate-name");
+  it('a name twice in the payload is read as JSON.parse reads it (the last counts): MSAL.NET 4.92 WithClientClaims(mergeWithDefaultClaims: true) sends an overridden aud so (client evidence)', async () => {
+    const rest = `"iss":"${DEMO_CLIENT_ID}","sub":"${DEMO_CLIENT_ID}","jti":"6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b","nbf":${NOW.getTime() / 1000},"exp":${NOW.getTime() / 1000 + 600}`;
+    const good = `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
+    // MSAL.NET's order: its default aud first, the given one last. Last = the mock's endpoint: a token.
+    const lastGood = `{"aud":"https://login.microsoftonline.com/another-tenant/oauth2/v2.0/token",${rest},"aud":"${good}"}`;
+    expect((JSON.parse(lastGood) as { aud: string }).aud).toBe(good); // the oracle: what a last-wins reader sees
+    const accepted = await judge(tokenForm(signParts(JSON.stringify({ alg: "RS256", typ: "JWT", x5t: app.x5t }), lastGood, app.privateKey)));
+    expect(accepted.response.status).toBe(200);
+    expect(accepted.causes).toContain("payload-duplicate-name");
+    // The other way round, and written once plainly and once escaped (\u0061ud): the last (wrong) aud counts, 700023.
+    for (const payload of [`{"aud":"${good}",${rest},"aud":"https://evil.example/x"}`, `{"aud":"${good}",${rest},"\\u0061ud":"https://evil.example/x"}`]) {
+      const r = await judge(tokenForm(signParts(JSON.stringify({ alg: "RS256", typ: "JWT", x5t: app.x5t }), payload, app.privateKey)));
+      await expectAadError(r.response, 401, "invalid_client", 700023, "Client assertion audience claim does not match Realm issuer. Review the documentation at https://docs.microsoft.com/azure/active-directory/develop/active-directory-certificate-credentials .");
+      expect(r.causes).toContain("payload-duplicate-name");
     }
   });
 });

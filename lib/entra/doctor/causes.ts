@@ -243,8 +243,13 @@ export const CAUSES = {
     severity: "warning",
   },
   // ── JOSE edge cases: different readers read these differently; the mock refuses them (inferred) ──
+  "payload-duplicate-name": {
+    title: "A claim appears twice in the payload (the last one counts)",
+    fix: "Give each claim once. With MSAL.NET, WithClientClaims(…, mergeWithDefaultClaims: true) appends your claims after its own: to change aud, pass mergeWithDefaultClaims: false and all the claims yourself.",
+    severity: "warning",
+  },
   "json-duplicate-name": {
-    title: "A name appears twice in the header or payload JSON",
+    title: "A name appears twice in the header JSON",
     fix: "Build the header and payload as objects (each name once) and serialise them; never concatenate JSON text by hand.",
     severity: "error",
   },

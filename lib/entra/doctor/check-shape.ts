@@ -144,7 +144,7 @@ export function checkShape(s: AssertionState): void {
         evidence: [["sent", `…${seg.text.slice(-8)}`], ["canonical", `…${canonical.slice(-8)}`]],
       });
     }
-    for (const seg of [jws.header, jws.payload]) {
+    for (const seg of [jws.header]) {
       const twice = seg?.json.text !== undefined && seg.json.value ? duplicateJsonKeys(seg.json.text) : [];
       if (!twice.length) continue;
       seen.push(`${seg!.name}: ${twice.join(", ")} twice`);
@@ -160,6 +160,24 @@ export function checkShape(s: AssertionState): void {
         { id: "one-reading", title: "one reading only", status: found.length ? "fail" : "pass", saw: found.length ? seen.join("; ") : "canonical base64url, each JSON name once", expected: "canonical base64url, no name twice (RFC 4648 §3.5, RFC 7515 §4)" },
         "50027-jose",
         found,
+      );
+  }
+
+  // 1c. A name twice in the payload: accepted, the last one counting (MSAL.NET's WithClientClaims
+  // with mergeWithDefaultClaims sends an overridden claim twice: client evidence), but worth a warning.
+  {
+    const seg = jws.payload;
+    const twice = seg?.json.text !== undefined && seg.json.value ? duplicateJsonKeys(seg.json.text) : [];
+    if (twice.length)
+      add(s,
+        { id: "payload-names-once", title: "each payload name once (advice)", status: "warn", saw: `${twice.map((n) => `"${n}"`).join(", ")} more than once`, expected: "each claim once" },
+        undefined,
+        [{
+          id: "payload-duplicate-name",
+          detail: `The payload has ${twice.map((n) => `"${n}"`).join(", ")} more than once. MSAL.NET's WithClientClaims(…, mergeWithDefaultClaims: true) sends an overridden claim this way (its own value first, yours last), and the mock reads the last one, as JSON.parse does; a reader that keeps the first would see the other value (RFC 7519 §4 allows either).`,
+          evidence: twice.map((n) => ["payload name", n] as [string, string]),
+          outcome: "accepted: the last value counts",
+        }],
       );
   }
 
