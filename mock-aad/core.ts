@@ -33,11 +33,11 @@ import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
 import { ASSUMED_CLOCK_SKEW_SECONDS, CLIENT_ASSERTION_TYPE } from "../lib/entra/protocol.ts";
 import { randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
-import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
+import { checkAssertion, checkAssertionAsync, ENTRA_ORIGIN } from "./check-assertion.ts";
 import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENTS, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.ts";
 import { entraJsonResponse, type ResponseContext } from "./error-response.ts";
 import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
-import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
+import { issueAccessToken, issueAccessTokenAsync, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
@@ -80,6 +80,13 @@ export interface MockAadOptions {
   maxBodyBytes?: number;
   /** Called once per request, after the answer is made (for one log line per request). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Verify assertions and sign tokens on libuv's thread pool (node:crypto with a callback), so a
+   * server's main thread serves other connections meanwhile: the HTTPS command turns it on. Off by
+   * default: for one caller at a time (a test suite, in-process) this thread is faster, as the
+   * hop to the pool and back costs more than it saves (measured, bench/README.md).
+   */
+  rsaOnThreadPool?: boolean;
 }
 
 export interface MockAad {
@@ -113,6 +120,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
   const skew = options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const jwks = { keys: [signingJwk(signingKey, `${ENTRA_ORIGIN}/{tenantid}/v2.0`)] };
+  const offload = () => options.rsaOnThreadPool === true;
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -241,7 +249,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (!application.enabled) return fail(exchange, "7000112", { clientId: application.appId, displayName: application.displayName });
     if (!assertion) return fail(exchange, "7000215", { clientId: application.appId });
 
-    const verdict = checkAssertion({ assertion, clientId, application, tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew });
+    const checking = { assertion, clientId, application, tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew };
+    const verdict = offload() ? await checkAssertionAsync(checking) : checkAssertion(checking);
     if (!verdict.ok) return fail(exchange, verdict.id, verdict.params);
 
     // What the token is for.
@@ -261,7 +270,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     const resource = findResource(registry, requested);
     if (!resource) return fail(exchange, "500011", { resource: requested, tenantName: tenant.displayName });
 
-    const issued = issueAccessToken({ application, tenant, resource, requestedResource: requested, origin: exchange.origin, now: exchange.context.now, ids, signingKey });
+    const issuing = { application, tenant, resource, requestedResource: requested, origin: exchange.origin, now: exchange.context.now, ids, signingKey };
+    const issued = offload() ? await issueAccessTokenAsync(issuing) : issueAccessToken(issuing);
     return entraJsonResponse(version === "v2" ? tokenResponseV2(issued) : tokenResponseV1(issued, requested), exchange.context);
   }
 

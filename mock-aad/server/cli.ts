@@ -22,6 +22,7 @@ import { createMockAad } from "../core.ts";
 import { MAX_BODY_BYTES } from "../form.ts";
 import { startMockServer, type MockServer } from "../https-server.ts";
 import { isGuid } from "../registry.ts";
+import { batchedWriter } from "./batched-writer.ts";
 import { buildRegistry } from "./config-file.ts";
 import { ensureLocalTls } from "./local-tls-store.ts";
 import { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
@@ -142,10 +143,10 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
     io.out(mockAadHelp());
     return undefined;
   }
-  const log = (text: string) => (options.json ? io.err(text) : io.out(text));
+  const log = batchedWriter((text) => (options.json ? io.err(text) : io.out(text)));
   const setup = buildRegistry(options);
   const tls = await ensureLocalTls({ dir: join(options.out, "mock-aad") });
-  const mock = createMockAad({ registry: setup.registry, onRequest: (entry) => log(requestLine(entry, c)) });
+  const mock = createMockAad({ registry: setup.registry, onRequest: (entry) => log(requestLine(entry, c)), rsaOnThreadPool: true });
   const server = await startMockServer({ port: options.port, host: options.host, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
   const first = setup.certificates[0]?.der;
   const info: StartupInfo = {
