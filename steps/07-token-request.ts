@@ -7,7 +7,7 @@ import { KitError } from "../lib/errors.ts";
 import { decodeJws, type JsonObject } from "../lib/crypto/jws.ts";
 import { formBody, tokenRequestFields } from "../lib/entra/token-request.ts";
 import { DEMO_CLIENT_ID } from "../lib/entra/demo.ts";
-import { catalogEntriesFor, type CatalogEntry } from "../mock-aad/index.ts";
+import { catalogEntriesFor, type CatalogEntry } from "../mock-aad/catalog.ts";
 import { assemblyStep } from "./06-assembly.ts";
 import { headerPayloadStep } from "./03-header-payload.ts";
 import { signatureStep } from "./05-signature.ts";

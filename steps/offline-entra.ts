@@ -5,11 +5,12 @@
  * had been uploaded to the demo app registration.
  */
 import { nodeSignSha256Rsa } from "../lib/oracle.ts";
-import { setupServer } from "msw/node";
 import { uuidV4 } from "../lib/entra/assertion.ts";
 import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../lib/formats/keys/index.ts";
 import { buildSelfSignedCertificate, randomSerialNumber } from "../lib/formats/x509/index.ts";
-import { createMockAad, createSigningKey, defaultRegistry, mockAadHandlers, type MockAad, type SigningKey } from "../mock-aad/index.ts";
+import { createMockAad, type MockAad } from "../mock-aad/core.ts";
+import { defaultRegistry } from "../mock-aad/registry.ts";
+import { createSigningKey, type SigningKey } from "../mock-aad/signing-key.ts";
 import type { Context } from "./context.ts";
 import { demoMockSigningKeyPem } from "./fixed.ts";
 
@@ -61,6 +62,9 @@ export async function startOfflineEntra(ctx: Context): Promise<OfflineEntra> {
     ids: () => uuidV4(ctx.randomBytes(`mock-id-${counter++}`, 16)),
     signingKey: ctx.fixed ? await fixedSigningKey(ctx) : workspaceSigningKey(ctx),
   });
+  // msw is loaded here, not at the top: it is the heaviest import of the kit (0.26 s of CPU,
+  // measured), and --help, --list and steps 1 to 6 have no use for it.
+  const [{ setupServer }, { mockAadHandlers }] = await Promise.all([import("msw/node"), import("../mock-aad/msw.ts")]);
   const server = setupServer(...mockAadHandlers(mock));
   // Nothing leaves this process: a request to any other host fails instead of going out.
   server.listen({ onUnhandledRequest: "error" });
