@@ -246,8 +246,8 @@ describe("where it lives", () => {
   const imports = (file: string) =>
     [...readFileSync(fileURLToPath(new URL(file, import.meta.url)), "utf8").matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
 
-  it("steps/command.ts imports only node:util, chalk and lib/errors.ts (the mock's CLI imports it)", () => {
-    expect(imports("../../steps/command.ts").sort()).toEqual(["../lib/errors.ts", "chalk", "node:util"]);
+  it("steps/command.ts imports only node:path, node:util, chalk and lib/errors.ts (the mock's CLI imports it)", () => {
+    expect(imports("../../steps/command.ts").sort()).toEqual(["../lib/errors.ts", "chalk", "node:path", "node:util"]);
   });
 
   it("lib/errors.ts imports nothing", () => {
