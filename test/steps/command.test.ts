@@ -67,7 +67,7 @@ describe("--help from the table", () => {
       ["--alg ALG", "the algorithm (RS256 | PS256), default RS256"],
       ["--cert FILE", "a certificate; repeat for more.\nDefault: none"],
       ["--list", "list them"],
-      ["--json", "print it as JSON"],
+      ["--json", "print it as JSON\n(in a pipe, start it with npm run -s: -s keeps npm's own \"> …\" lines out of stdout)"],
       ["--no-color", "no colours (also when NO_COLOR is set or output is not a terminal)"],
       ["--help", "show this help"],
     ]);
