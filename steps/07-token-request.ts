@@ -8,6 +8,7 @@ import { decodeJws, type JsonObject } from "../lib/crypto/jws.ts";
 import { formBody, tokenRequestFields } from "../lib/entra/token-request.ts";
 import { DEMO_CLIENT_ID } from "../lib/entra/demo.ts";
 import { catalogEntriesFor, type CatalogEntry } from "../mock-aad/catalog.ts";
+import { powerShellTokenRequest } from "../lib/entra/powershell-token-request.ts";
 import { assemblyStep } from "./06-assembly.ts";
 import { headerPayloadStep } from "./03-header-payload.ts";
 import { signatureStep } from "./05-signature.ts";
@@ -188,6 +189,11 @@ function claimRows(claims: JsonObject): [string, string][] {
   return rows;
 }
 
+/** A form field of the request as sent. */
+function field(r: TokenRequestResult, name: string): string {
+  return r.fields.find(([k]) => k === name)?.[1] ?? "";
+}
+
 function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
   const fields = r.fields.map(([k, v]): [string, string] => [k, k === "client_assertion" ? `${v.slice(0, 60)}… (${v.length} characters, step 6)` : v]);
   const lines = [
@@ -204,6 +210,13 @@ function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
     ...ui.fields(fields),
     ...ui.section(`Encoded body (${r.body.length} bytes): each value percent-encoded, joined with &`),
     ...ui.wrap(r.body.length > 400 ? `${r.body.slice(0, 300)}…${r.body.slice(-60)}` : r.body, 96, "dim"),
+    ...ui.section("The same in PowerShell"),
+    ...ui.command("PowerShell (Invoke-RestMethod form-encodes a hashtable -Body):", powerShellTokenRequest({
+      tokenUrl: r.url,
+      clientId: field(r, "client_id"),
+      ...(r.fields.some(([k]) => k === "resource") ? { resource: field(r, "resource") } : { scope: field(r, "scope") }),
+      assertion: `(Get-Content ${ctx.ws.display("client-assertion.jwt")} -Raw).Trim()`,
+    })),
     ...ui.section(`Response: ${r.status}`),
     ...ui.fields(r.headers.filter(([k]) => /^(content-type|cache-control|pragma|expires|x-ms-request-id|x-ms-ests-server)$/i.test(k))),
   ];

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CATALOG } from "../mock-aad/catalog.ts";
 import { captureCommand, exampleBlocks, isReproducible, outputBlocks } from "../steps/capture.ts";
+import { findStep } from "../steps/runner.ts";
 import { shownTable, troubleshootingTable } from "../steps/troubleshooting.ts";
 import { tempDir } from "./steps/helpers.ts";
 
@@ -47,6 +48,21 @@ describe("what the guide shows is what the command prints when typed as shown", 
     expect(text.replace(/^\n+/, "")).toBe(block.shown);
     expect(block.shown).toContain("Next: npm run step 2 -- --fixed  ");
   }, 30_000);
+});
+
+describe("what the guides say about --live is true", () => {
+  // Only steps with a live option take --live: "steps 5 to 7 with --live" was once written here, and
+  // step 5 refuses it.
+  for (const name of ["WORKSHOP.md", "README.md"]) {
+    it(name, () => {
+      const text = readFileSync(new URL(`../${name}`, import.meta.url), "utf8");
+      const said: number[] = [];
+      for (const m of text.matchAll(/npm run step (\d+) -- [^`\n]*--live/g)) said.push(Number(m[1]));
+      for (const m of text.matchAll(/steps (\d+) (?:to|and) (\d+) with `--live`/g)) for (let n = Number(m[1]); n <= Number(m[2]); n++) said.push(n);
+      expect(said.length, `${name} mentions --live`).toBeGreaterThan(0);
+      for (const n of said) expect(findStep(String(n))?.options, `${name}: step ${n} with --live`).toHaveProperty("live");
+    });
+  }
 });
 
 describe("code examples in WORKSHOP.md and README.md are the real test file", () => {
