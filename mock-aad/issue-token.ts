@@ -8,7 +8,8 @@
  *       header {typ, alg, x5t, kid}.
  *   v2: iss {origin}/{tid}/v2.0 (the issuer of the v2 discovery document), aud = the API's app ID,
  *       azp, azpacr "2", ver "2.0"; header {typ, alg, kid}.
- * Both: iat = nbf = now − 5 min (Entra back-dates them for clock skew), exp = now + 3599 s,
+ * Both: iat = nbf = now − 5 min (observed in Entra's tokens: keycloakify/oidc-spa#162, 2026, and
+ * psignoret/aad-sso-wordpress#34, 2015; not documented; "for clock skew" is inferred), exp = now + 3599 s,
  * oid = sub = the service principal's object ID, idtyp "app", roles = the granted application
  * permissions (absent when none), tid, uti (unique token id), aio and rh (opaque to clients;
  * here random-looking bytes), xms_tcdt (v1: the tenant's creation time).

@@ -161,13 +161,16 @@ function matchesTemplate(entry: CatalogEntry, description: string): boolean {
 const CLAIMS: Record<string, string> = {
   aud: "audience: the API this token is for",
   iss: "issuer: the tenant's token service",
-  iat: "issued at",
-  nbf: "not before",
+  // Entra writes iat and nbf 5 minutes before it issues the token: observed in real tokens
+  // (keycloakify/oidc-spa#162, a new tenant, 2026; psignoret/aad-sso-wordpress#34, 2015: "a 5-minute
+  // buffer in both iat and nbf"), not documented by Microsoft; that it is for clock skew is inferred.
+  iat: "issued at, backdated 5 minutes: Entra does this so an API whose clock runs behind still accepts it",
+  nbf: "not before: the same 5 minutes back (the assertion's own nbf is the time you signed it)",
   exp: "expires (about an hour)",
   appid: "your application (client) ID",
   azp: "your application (client) ID (v2 tokens)",
   appidacr: '"2": the app proved itself with a certificate ("1" a secret, "0" nothing)',
-  azpacr: '"2": the app proved itself with a certificate (v2 tokens)',
+  azpacr: '"2": the app proved itself with a certificate ("1" a secret, "0" nothing); v2 tokens\' appidacr',
   app_displayname: "the app registration's name",
   idtyp: '"app": an app-only token, no user involved',
   oid: "the app's service principal in this tenant",
