@@ -60,7 +60,7 @@ export interface AssertionCheckInput {
 
 export type AssertionVerdict =
   | { ok: true; key: KeyCredential; alg: string; header: Record<string, unknown>; claims: Record<string, unknown> }
-  | { ok: false; id: CatalogId; params: Record<string, string | number> };
+  | { ok: false; id: CatalogId; params: Record<string, string | number>; /** For the mock's log: what did not match, which Entra's text does not say. */ detail?: string };
 
 /** Where the workshop builds aud for: the real authority host (the request's own origin is also accepted). */
 export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
@@ -145,7 +145,9 @@ function checkAllButSignature(input: AssertionCheckInput): AssertionVerdict | Si
   // 4–6. Who and for whom.
   if (iss.toLowerCase() !== sub.toLowerCase()) return fail("50048");
   if (iss.toLowerCase() !== input.clientId.toLowerCase()) return fail("700021");
-  if (!audienceMatches(aud, input.tenant, input.origin)) return fail("700023");
+  if (!audienceMatches(aud, input.tenant, input.origin)) {
+    return { ok: false, id: "700023", params: {}, detail: `aud ${aud} is not the token endpoint of tenant ${input.tenant.id}; it accepts ${acceptedAudiences(input.tenant, input.origin).join(", ")}` };
+  }
 
   // 7. When.
   const nbf = numericDate(claims.nbf);

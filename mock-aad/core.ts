@@ -38,6 +38,7 @@ import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENT
 import { entraJsonResponse, type ResponseContext } from "./error-response.ts";
 import { field, MAX_BODY_BYTES, readForm } from "./form.ts";
 import { issueAccessToken, issueAccessTokenAsync, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
+import { registryErrorResponse, registryProblem } from "./registry-check.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
 import { createSigningKey, loadSigningKey, signingJwk, type SigningKey } from "./signing-key.ts";
@@ -134,7 +135,10 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
       detail = error instanceof Error ? error.message : String(error);
       const context = exchange?.context ?? { now: safe(clock, () => new Date()), traceId: safe(ids, randomUUID), correlationId: randomUUID() };
       exchange = { request, url, origin: url.origin, context, aadsts: CATALOG["50000"]!.code };
-      response = aadError("50000", {}, context);
+      // A hand-written registry is the likeliest cause: say which entry and field, not a bare 50000.
+      const problem = safe(() => registryProblem(registry), () => undefined);
+      if (problem) detail = `the registry: ${problem} (${detail})`;
+      response = problem ? registryErrorResponse(problem, context) : aadError("50000", {}, context);
     }
     try {
       const note = detail ?? exchange.detail;
@@ -217,7 +221,10 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (request.method !== "POST") return fail(exchange, "900561", { method: request.method });
     const resolved = resolveTenant(segment);
     if (resolved.kind === "malformed") return fail(exchange, "900023", { tenant: segment });
-    if (resolved.kind === "unknown") return fail(exchange, "90002", { tenant: segment });
+    if (resolved.kind === "unknown") {
+      exchange.detail = `no tenant in the registry has the id or domain ${segment}; it has ${registry.tenants.map((t) => [t.id, ...(t.domains ?? [])].join(" or ")).join("; ")}`;
+      return fail(exchange, "90002", { tenant: segment });
+    }
 
     const form = await readForm(request, maxBody);
     if (!form.ok) return fail(exchange, "9002313");
@@ -245,13 +252,20 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     }
 
     const application = findApplication(registry, tenant.id, clientId);
-    if (!application) return fail(exchange, "700016", { clientId, tenantName: tenant.displayName });
+    if (!application) {
+      const elsewhere = registry.applications.find((a) => a.appId.toLowerCase() === clientId.toLowerCase());
+      exchange.detail = elsewhere ? `application ${clientId} is registered in tenant ${elsewhere.tenantId}, not in ${tenant.id}` : `no application ${clientId} in the registry`;
+      return fail(exchange, "700016", { clientId, tenantName: tenant.displayName });
+    }
     if (!application.enabled) return fail(exchange, "7000112", { clientId: application.appId, displayName: application.displayName });
     if (!assertion) return fail(exchange, "7000215", { clientId: application.appId });
 
     const checking = { assertion, clientId, application, tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew };
     const verdict = offload() ? await checkAssertionAsync(checking) : checkAssertion(checking);
-    if (!verdict.ok) return fail(exchange, verdict.id, verdict.params);
+    if (!verdict.ok) {
+      if (verdict.detail) exchange.detail = verdict.detail;
+      return fail(exchange, verdict.id, verdict.params);
+    }
 
     // What the token is for.
     let requested: string;
