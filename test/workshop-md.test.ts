@@ -40,7 +40,8 @@ describe("what the guide shows is what the command prints when typed as shown", 
     const block = blocks.find((b) => b.command === "npm run step 1 -- --fixed")!;
     expect(block, "WORKSHOP.md shows npm run step 1 -- --fixed").toBeDefined();
     const cwd = tempDir("as-typed-");
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("../steps/cli.ts", import.meta.url)), "1", "--fixed", "--no-color"], { cwd, env: { ...process.env, INIT_CWD: cwd }, stdio: ["ignore", "pipe", "pipe"] });
+    const tsx = new URL("../node_modules/tsx/dist/loader.mjs", import.meta.url).href; // tsx's "." export, found from the kit, not from cwd
+    const child = spawn(process.execPath, ["--import", tsx, fileURLToPath(new URL("../steps/cli.ts", import.meta.url)), "1", "--fixed", "--no-color"], { cwd, env: { ...process.env, INIT_CWD: cwd }, stdio: ["ignore", "pipe", "pipe"] });
     let text = "";
     child.stdout.on("data", (chunk) => (text += chunk));
     child.stderr.on("data", (chunk) => (text += chunk));
