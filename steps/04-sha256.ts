@@ -8,6 +8,7 @@ import { nodeSha256Hex, webCryptoSha256Hex } from "../lib/oracle.ts";
 import { sha256, type BlockInfo, type PaddingInfo, type Sha256RoundInfo } from "../lib/crypto/sha256.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -106,12 +107,7 @@ function render(r: HashResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const hashStep: Step<HashResult> = {
-  number: 4,
-  id: "sha256",
-  title: "SHA-256",
-  summary: "the hash of the signing input, padding and blocks shown (--verbose: the 64 rounds)",
-  options: {},
-  produces: ["signing-input.sha256"],
+  ...STEP_OUTLINES[3]!,
   run,
   render,
   json: (r) => ({

@@ -14,6 +14,7 @@ import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import { asn1Lines } from "./render-asn1.ts";
 import type { Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { HexRange, Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -164,12 +165,7 @@ function render(r: SignatureResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const signatureStep: Step<SignatureResult> = {
-  number: 5,
-  id: "signature",
-  title: "Signature",
-  summary: "RSA signature of the signing input, RS256 (PKCS#1 v1.5) or PS256 (PSS), every value shown",
-  options: {},
-  produces: ["signature.bin"],
+  ...STEP_OUTLINES[4]!,
   run,
   render,
   json: (r) => ({

@@ -15,6 +15,7 @@ import { signatureStep } from "./05-signature.ts";
 import type { Context } from "./context.ts";
 import { startOfflineEntra } from "./offline-entra.ts";
 import type { OptionValues, Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -254,16 +255,7 @@ function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const tokenRequestStep: Step<TokenRequestResult> = {
-  number: 7,
-  id: "token-request",
-  title: "Token request",
-  summary: "POST the assertion to the token endpoint and decode the access token (offline mock, or --live)",
-  options: {
-    api: { type: "string", value: "NAME", description: "which API to ask a token for", choices: ["graph", "adt"], default: "graph" },
-    scope: { type: "string", value: "SCOPE", description: "ask for this scope instead, e.g. api://my-api/.default" },
-    live: { type: "boolean", description: "send it to the real Entra ID (use your own tenant, client ID and uploaded certificate in step 3)" },
-  },
-  produces: ["token-response.json", "access-token.jwt"],
+  ...STEP_OUTLINES[6]!,
   run,
   render,
   exitCode: (r) => (r.token ? 0 : 1),

@@ -51,6 +51,11 @@ describe("--help and --list load nothing heavy", () => {
     expect(loaded.filter((p) => ["mock-aad/msw.ts", "mock-aad/https-server.ts", "mock-aad/server/local-tls-store.ts"].includes(p))).toEqual([]);
   });
 
+  it.each([["--help"], ["--list"]])("npm run step -- %s loads no step module and no pkijs", async (flag) => {
+    const loaded = await modulesLoadedBy("steps/cli.ts", [flag]);
+    expect(loaded.filter((p) => /^steps\/0\d-/.test(p) || packageOf(p) === "pkijs" || packageOf(p) === "asn1js")).toEqual([]);
+  });
+
   it("the mock's --help loads neither the core nor pkijs", async () => {
     const loaded = await modulesLoadedBy("mock-aad/server/cli.ts", ["--help"]);
     expect(loaded.filter((p) => p === "mock-aad/core.ts" || packageOf(p) === "pkijs" || packageOf(p) === "asn1js")).toEqual([]);
