@@ -7,6 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, accessSync, constants } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { KitError } from "../lib/errors.ts";
+import { fromTypedFolder } from "./command.ts";
 
 export interface ArtifactFile {
   name: string;
@@ -35,7 +36,8 @@ export class Workspace {
   }
 
   display(name: string): string {
-    const rel = relative(process.cwd(), this.path(name));
+    // Relative to the folder the learner typed the command in (npm's INIT_CWD), where npm run is not.
+    const rel = relative(resolve(fromTypedFolder(".")), this.path(name));
     return rel && !rel.startsWith("..") ? rel : this.path(name);
   }
 

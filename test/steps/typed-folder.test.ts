@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseMockAadArgs } from "../../mock-aad/server/cli.ts";
 import { fromTypedFolder, parseCommandLine, type OptionTable } from "../../steps/command.ts";
 import { runDoctor } from "../../steps/doctor/cli.ts";
+import { Workspace } from "../../steps/workspace.ts";
 
 const OPTIONS = { pfx: { type: "string", value: "FILE", description: "a file" }, out: { type: "string", value: "DIR", description: "a folder" }, alg: { type: "string", value: "ALG", description: "not a path" } } as const satisfies OptionTable;
 const elsewhere = mkdtempSync(join(tmpdir(), "typed-in-"));
@@ -30,6 +31,14 @@ describe("paths typed on the command line", () => {
     expect(fromTypedFolder("my.pfx")).toBe("my.pfx");
     vi.stubEnv("INIT_CWD", "");
     expect(fromTypedFolder("my.pfx")).toBe("my.pfx");
+  });
+
+  it("files are shown as paths that work from the folder npm was run in", () => {
+    const ws = new Workspace(join(process.cwd(), ".workshop"));
+    expect(ws.display("cert.cer")).toBe(join(".workshop", "cert.cer"));
+    vi.stubEnv("INIT_CWD", elsewhere); // typed elsewhere: the kit's .workshop is not under it
+    expect(ws.display("cert.cer")).toBe(join(process.cwd(), ".workshop", "cert.cer"));
+    expect(new Workspace(join(elsewhere, "out")).display("cert.cer")).toBe(join("out", "cert.cer"));
   });
 
   it("the doctor reads an assertion file named relative to INIT_CWD", async () => {
