@@ -6,7 +6,6 @@
  * Each step module spreads its outline into its Step, so the two cannot differ.
  */
 import { DEMO_CLIENT_ID, DEMO_SUBJECT, DEMO_TENANT_ID } from "../lib/entra/demo.ts";
-import type { OptionSpec } from "./command.ts";
 import type { Step } from "./step.ts";
 
 /** The files step 1 writes. */
@@ -16,16 +15,8 @@ export const DEFAULT_PASSWORD = "workshop";
 /** The Azure Digital Twins host step 8 calls unless --adt-host says otherwise (the mock serves any). */
 export const DEFAULT_ADT_HOST = "workshop-demo.api.weu.digitaltwins.azure.net";
 
-export interface StepOutline {
-  number: number;
-  id: string;
-  title: string;
-  summary: string;
-  options: Record<string, OptionSpec>;
-  produces: readonly string[];
-  /** The step itself, its module loaded on first use. */
-  load(): Promise<Step>;
-}
+/** A step's description (Step's own fields), and its module loaded on first use. */
+export type StepOutline = Pick<Step, "number" | "id" | "title" | "summary" | "options" | "produces"> & { load(): Promise<Step> };
 
 export const STEP_OUTLINES: readonly StepOutline[] = [
   {
