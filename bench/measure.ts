@@ -60,3 +60,34 @@ export function measure(fn: () => unknown, options: MeasureOptions): Measurement
 export function lastResult(): unknown {
   return sink;
 }
+
+/** Runs the async `fn` one call after another for `warmupMs`, then for `timeMs`; calls per second. */
+export async function measureAsync(fn: () => Promise<unknown>, options: MeasureOptions): Promise<Measurement> {
+  const warmupEnd = performance.now() + options.warmupMs;
+  while (performance.now() < warmupEnd) sink = await fn();
+  let calls = 0;
+  const start = performance.now();
+  const end = start + options.timeMs;
+  let now = start;
+  while (now < end || calls < (options.minCalls ?? 1)) {
+    sink = await fn();
+    calls++;
+    now = performance.now();
+  }
+  const seconds = (now - start) / 1000;
+  return { calls, seconds, perSecond: calls / seconds };
+}
+
+/** The median of some numbers (the mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** The p-th percentile (0–100) of some numbers, nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}

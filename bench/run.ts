@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the kit's own SHA-256, SHA-1 and RSA next to @noble/hashes, node-forge and
- * node:crypto (OpenSSL), measured in one run and printed side by side. `--help` for options.
+ * node:crypto (OpenSSL), and the mock Entra ID next to node:crypto's floor and oauth2-mock-server,
+ * measured in one run and printed side by side. `--help` for options.
  *
  * Every cell gets the same warm-up and the same measuring time (bench/measure.ts), so the whole
  * run takes a predictable time. Before timing, each implementation's output is checked against
@@ -18,16 +19,20 @@ import { rsaPrivateKeyFromJwk } from "../lib/formats/keys/index.ts";
 import { measure } from "./measure.ts";
 import type { MeasureOptions } from "./measure.ts";
 import { formatNumber, formatRatio, formatTable } from "./table.ts";
+import { benchMock, mockTables, type MockResults } from "./mock.ts";
 
 const USAGE = `Usage: npm run bench -- [options]
 
 Measures SHA-256 and SHA-1 throughput (64 B, 1 KiB, 1 MiB) for this kit, @noble/hashes and
-node:crypto, and RSA-2048 RS256 signatures per second for this kit, node:crypto and node-forge.
+node:crypto; RSA-2048 RS256 signatures per second for this kit, node:crypto and node-forge; and
+the mock Entra ID's validated token requests per second, in-process next to node:crypto's sign +
+verify alone, and over HTTPS (16 connections) next to oauth2-mock-server, taking turns in rounds.
 
 Options:
-  --time <ms>     measuring time per cell (default 300)
+  --time <ms>     measuring time per cell (default 300; the HTTPS rounds use 5× it)
   --warmup <ms>   untimed warm-up per cell (default 100)
-  --only <part>   "hash" or "rsa" (default: both)
+  --only <part>   "hash", "rsa" or "mock" (default: all three)
+  --rounds <n>    rounds of the mock's alternated measurements (default 4)
   --json          print the results as JSON on stdout instead of tables
                   (npm run -s bench -- --json keeps npm's own banner out of stdout)
   -h, --help      show this text
@@ -38,13 +43,15 @@ TypeScript; OpenSSL's assembly is several times faster, more so on CPUs with SHA
 interface Options {
   readonly timeMs: number;
   readonly warmupMs: number;
-  readonly only: "hash" | "rsa" | undefined;
+  readonly rounds: number;
+  readonly only: "hash" | "rsa" | "mock" | undefined;
   readonly json: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options | "help" {
   let timeMs = 300;
   let warmupMs = 100;
+  let rounds = 4;
   let only: Options["only"];
   let json = false;
   for (let i = 0; i < argv.length; i++) {
@@ -63,13 +70,16 @@ function parseArgs(argv: readonly string[]): Options | "help" {
     else if (flag === "--json") json = true;
     else if (flag === "--time") timeMs = milliseconds();
     else if (flag === "--warmup") warmupMs = milliseconds();
-    else if (flag === "--only") {
+    else if (flag === "--rounds") {
+      rounds = Number(value());
+      if (!Number.isInteger(rounds) || rounds < 1 || rounds > 20) throw new Error("--rounds needs a whole number from 1 to 20");
+    } else if (flag === "--only") {
       const v = value();
-      if (v !== "hash" && v !== "rsa") throw new Error(`--only takes "hash" or "rsa", not "${v}"`);
+      if (v !== "hash" && v !== "rsa" && v !== "mock") throw new Error(`--only takes "hash", "rsa" or "mock", not "${v}"`);
       only = v;
     } else throw new Error(`unknown option "${argv[i]}"`);
   }
-  return { timeMs, warmupMs, only, json };
+  return { timeMs, warmupMs, rounds, only, json };
 }
 
 /** Progress goes to stderr, so `--json` output on stdout stays clean. */
@@ -322,8 +332,9 @@ async function main(): Promise<void> {
   }
   const timing: MeasureOptions = { warmupMs: options.warmupMs, timeMs: options.timeMs };
   const started = Date.now();
-  const hashes = options.only === "rsa" ? [] : benchHashes(timing);
-  const rsa = options.only === "hash" ? [] : await benchRsa(timing);
+  const hashes = options.only === undefined || options.only === "hash" ? benchHashes(timing) : [];
+  const rsa = options.only === undefined || options.only === "rsa" ? await benchRsa(timing) : [];
+  const mock: MockResults | undefined = options.only === undefined || options.only === "mock" ? await benchMock(timing, options.rounds, progress) : undefined;
   if (process.stderr.isTTY) process.stderr.write("\r\u001b[K"); // clear the progress line
   const environment = {
     node: process.version,
@@ -336,7 +347,7 @@ async function main(): Promise<void> {
     totalSeconds: (Date.now() - started) / 1000,
   };
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ environment, hashes, rsa }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ environment, hashes, rsa, mock }, null, 2)}\n`);
     return;
   }
   const out: string[] = [
@@ -347,6 +358,7 @@ async function main(): Promise<void> {
   ];
   if (hashes.length > 0) out.push("", chalk.bold("Hash throughput (MB = 10^6 bytes, higher is better)"), hashTable(hashes));
   if (rsa.length > 0) out.push("", chalk.bold("RSA-2048 RS256 signatures (higher is better)"), rsaTable(rsa));
+  if (mock) out.push(...mockTables(mock, (text) => chalk.bold(text), (text) => chalk.dim(text)));
   out.push("", chalk.dim(`total ${environment.totalSeconds.toFixed(1)} s`));
   process.stdout.write(`${out.join("\n")}\n`);
 }

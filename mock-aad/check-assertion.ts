@@ -50,6 +50,7 @@
  * - float exp/iat (MSAL Python), string nbf/exp (MSAL.NET), no nbf, no iat.
  */
 import { createHash, verify, X509Certificate, constants, type KeyObject } from "node:crypto";
+import { certificateFacts, thumbprintOf } from "./certificate-facts.ts";
 import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
 import { duplicateJsonKeys } from "../lib/json-duplicate-keys.ts";
 import type { Application, KeyCredential, Tenant } from "./registry.ts";
@@ -69,7 +70,7 @@ export interface AssertionCheckInput {
 
 export type AssertionVerdict =
   | { ok: true; key: KeyCredential; alg: string; header: Record<string, unknown>; claims: Record<string, unknown> }
-  | { ok: false; id: CatalogId; params: Record<string, string | number>; /** For the log: what the answer's text does not say. */ detail?: string };
+  | { ok: false; id: CatalogId; params: Record<string, string | number>; /** For the mock's log: what did not match, which Entra's text does not say. */ detail?: string };
 
 /** Where the workshop builds aud for: the real authority host (the request's own origin is also accepted). */
 export const ENTRA_ORIGIN = "https://login.microsoftonline.com";
@@ -92,7 +93,39 @@ export const ALGORITHMS: Readonly<Record<string, AlgorithmSpec>> = {
 
 const MIN_RSA_BITS = 2048;
 
+/** Checks 1 to 13 (see the list above), with the signature verified on this thread. */
 export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
+  const checked = checkAllButSignature(input);
+  if (!("verify" in checked)) return checked;
+  return verifySignature(checked.verify) ? checked.pass : checked.badSignature;
+}
+
+/**
+ * The same checks, with the RSA verification done on libuv's thread pool (node:crypto's verify
+ * with a callback), so that a server's main thread can meanwhile read and write other requests.
+ * The HTTPS mock answers 16 connections with it; the verdict is the very same.
+ */
+export async function checkAssertionAsync(input: AssertionCheckInput): Promise<AssertionVerdict> {
+  const checked = checkAllButSignature(input);
+  if (!("verify" in checked)) return checked;
+  return (await verifySignatureOnThreadPool(checked.verify)) ? checked.pass : checked.badSignature;
+}
+
+/** What is left once checks 1 to 12 have passed: the signature (13) and the two verdicts it decides between. */
+interface SignatureLeft {
+  verify: SignatureCheck;
+  pass: AssertionVerdict & { ok: true };
+  badSignature: AssertionVerdict;
+}
+
+export interface SignatureCheck {
+  spec: AlgorithmSpec;
+  key: KeyObject;
+  data: Buffer;
+  signature: Buffer;
+}
+
+function checkAllButSignature(input: AssertionCheckInput): AssertionVerdict | SignatureLeft {
   // 1. Shape.
   const parts = input.assertion.split(".");
   if (parts.length !== 3) return fail("50027");
@@ -135,7 +168,9 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
   // 4–6. Who and for whom.
   if (iss.toLowerCase() !== sub.toLowerCase()) return fail("50048");
   if (iss.toLowerCase() !== input.clientId.toLowerCase()) return fail("700021");
-  if (!audienceMatches(aud, input.tenant, input.origin)) return fail("700023");
+  if (!audienceMatches(aud, input.tenant, input.origin)) {
+    return { ok: false, id: "700023", params: {}, detail: `aud ${aud} is not the token endpoint of tenant ${input.tenant.id}; it accepts ${acceptedAudiences(input.tenant, input.origin).join(", ")}` };
+  }
 
   // 7. When.
   const nbf = numericDate(claims.nbf);
@@ -164,23 +199,24 @@ export function checkAssertion(input: AssertionCheckInput): AssertionVerdict {
       thumbprintPart: thumbprint ? `Thumbprint of key used by client: '${thumbprint}', ` : "",
     });
   }
-  const shown = thumbprint ?? hex(sha(key.certificateDer, "sha1"));
+  const shown = thumbprint ?? hex(thumbprintOf(key.certificateDer, "sha1"));
   const found = { thumbprint: shown, start: entraKeyDate(key.startDateTime), end: entraKeyDate(key.endDateTime) };
 
   // 10. The registration's dates.
   if (input.now < key.startDateTime || input.now > key.endDateTime) return fail("700027-key-expired", found);
 
   // 11–12. The key itself.
-  const publicKey = new X509Certificate(key.certificateDer).publicKey;
-  if (publicKey.asymmetricKeyType !== "rsa") return fail("5002730");
-  const bits = publicKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  const { publicKey, keyType, bits } = certificateFacts(key.certificateDer);
+  if (keyType !== "rsa") return fail("5002730");
   if (bits < MIN_RSA_BITS) return fail("50032", { bits });
 
   // 13. The signature over ASCII(header part "." payload part), RFC 7515 §5.2.
   const signingInput = Buffer.from(`${headerPart}.${payloadPart}`, "ascii");
-  if (!verifySignature(spec, publicKey, signingInput, signature)) return fail("700027-bad-signature", found);
-
-  return { ok: true, key, alg: header.alg, header, claims };
+  return {
+    verify: { spec, key: publicKey, data: signingInput, signature },
+    pass: { ok: true, key, alg: header.alg, header, claims },
+    badSignature: fail("700027-bad-signature", found),
+  };
 }
 
 function fail(id: CatalogId, params: Record<string, string | number> = {}, detail?: string): AssertionVerdict {
@@ -284,7 +320,7 @@ function identifyKey(header: Record<string, unknown>, keys: readonly KeyCredenti
     const first = firstX5cCertificate(x5c);
     if (!first) return "unreadable";
     const thumb = sha(first, "sha1");
-    return { key: keys.find((k) => sha(k.certificateDer, "sha1").equals(thumb)), thumbprint: hex(thumb) };
+    return { key: keys.find((k) => thumbprintOf(k.certificateDer, "sha1").equals(thumb)), thumbprint: hex(thumb) };
   }
   if (typeof kid !== "string" || kid === "") return "unreadable";
   // MSAL.NET 4.7-4.9 sent kid = base64url SHA-1 thumbprint; the credential's keyId is inferred.
@@ -300,7 +336,7 @@ function byThumbprint(value: unknown, hash: "sha1" | "sha256", keys: readonly Ke
   if (!thumb) return "unreadable";
   // Entra quotes the bytes it decoded, whatever their length: base64url of the thumbprint's hex
   // TEXT shows up as 80 hex digits (e.g. '4442…'), which is the tell-tale of that mistake.
-  return { key: keys.find((k) => sha(k.certificateDer, hash).equals(thumb)), thumbprint: hex(thumb) };
+  return { key: keys.find((k) => thumbprintOf(k.certificateDer, hash).equals(thumb)), thumbprint: hex(thumb) };
 }
 
 /**
@@ -340,17 +376,28 @@ function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString("hex").toUpperCase();
 }
 
-export function verifySignature(spec: AlgorithmSpec, key: KeyObject, data: Buffer, signature: Buffer): boolean {
+/** RS256/384/512: RSASSA-PKCS1-v1_5; PS256: RSASSA-PSS with a salt as long as the hash (RFC 7518 §3.5). */
+function verifyOptions(check: SignatureCheck) {
+  const { spec, key } = check;
+  return spec.pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key, padding: constants.RSA_PKCS1_PADDING };
+}
+
+export function verifySignature(check: SignatureCheck): boolean {
   try {
-    return verify(
-      spec.hash,
-      data,
-      spec.pss ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 } : { key, padding: constants.RSA_PKCS1_PADDING },
-      signature,
-    );
+    return verify(check.spec.hash, check.data, verifyOptions(check), check.signature);
   } catch {
     return false;
   }
+}
+
+function verifySignatureOnThreadPool(check: SignatureCheck): Promise<boolean> {
+  return new Promise((done) => {
+    try {
+      verify(check.spec.hash, check.data, verifyOptions(check), check.signature, (error, valid) => done(!error && valid));
+    } catch {
+      done(false);
+    }
+  });
 }
 
 // ── Dates as Entra writes them ───────────────────────────────────────────────────────────────────

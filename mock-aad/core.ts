@@ -38,12 +38,13 @@ import type { CatalogId } from "../lib/entra/aadsts-catalog.ts";
 import { ASSUMED_CLOCK_SKEW_SECONDS, CLIENT_ASSERTION_TYPE } from "../lib/entra/protocol.ts";
 import { randomBytes, randomUUID } from "node:crypto";
 import { CATALOG, aadError } from "./catalog.ts";
-import { checkAssertion, ENTRA_ORIGIN } from "./check-assertion.ts";
+import { checkAssertion, checkAssertionAsync, ENTRA_ORIGIN } from "./check-assertion.ts";
 import { documentTenant, instanceDiscovery, keysV1, keysV2, MULTI_TENANT_SEGMENTS, openIdConfigurationV1, openIdConfigurationV2 } from "./discovery.ts";
 import { entraHeaders, entraJsonResponse, type ResponseContext } from "./error-response.ts";
 import { field, MAX_BODY_BYTES, readForm, repeatedField } from "./form.ts";
-import { issueAccessToken, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
+import { issueAccessToken, issueAccessTokenAsync, tokenResponseV1, tokenResponseV2 } from "./issue-token.ts";
 import { tokenServiceView } from "./key-replication.ts";
+import { registryErrorResponse, registryProblem } from "./registry-check.ts";
 import { defaultRegistry, findApplication, findResource, findTenant, isGuid, type Registry, type Tenant } from "./registry.ts";
 import { handleArm, handleDigitalTwins, handleGraph, type ResourceContext } from "./resource-apis.ts";
 import { describeRoutes } from "./routes.ts";
@@ -97,6 +98,13 @@ export interface MockAadOptions {
   randomBytes?: (length: number) => Uint8Array;
   /** Called once per request, after the answer is made (for one log line per request). */
   onRequest?: (entry: RequestLogEntry) => void;
+  /**
+   * Verify assertions and sign tokens on libuv's thread pool (node:crypto with a callback), so a
+   * server's main thread serves other connections meanwhile: the HTTPS command turns it on. Off by
+   * default: for one caller at a time (a test suite, in-process) this thread is faster, as the
+   * hop to the pool and back costs more than it saves (measured, bench/README.md).
+   */
+  rsaOnThreadPool?: boolean;
 }
 
 export interface MockAad {
@@ -131,6 +139,7 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
   const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const random = options.randomBytes ?? ((length: number) => new Uint8Array(randomBytes(length)));
   const jwks = { keys: [signingJwk(signingKey, `${ENTRA_ORIGIN}/{tenantid}/v2.0`)] };
+  const offload = () => options.rsaOnThreadPool === true;
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -145,7 +154,10 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
       detail = error instanceof Error ? error.message : String(error);
       const context = exchange?.context ?? { now: safe(clock, () => new Date()), traceId: safe(ids, randomUUID), correlationId: randomUUID() };
       exchange = { request, url, origin: url.origin, context, aadsts: CATALOG["50000"]!.code };
-      response = aadError("50000", {}, context);
+      // A hand-written registry is the likeliest cause: say which entry and field, not a bare 50000.
+      const problem = safe(() => registryProblem(registry), () => undefined);
+      if (problem) detail = `the registry: ${problem} (${detail})`;
+      response = problem ? registryErrorResponse(problem, context) : aadError("50000", {}, context);
     }
     try {
       const note = detail ?? exchange.detail;
@@ -248,7 +260,10 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     if (request.method !== "POST") return fail(exchange, "900561", { method: request.method });
     const resolved = resolveTenant(segment);
     if (resolved.kind === "malformed") return fail(exchange, "900023", { tenant: segment });
-    if (resolved.kind === "unknown") return fail(exchange, "90002", { tenant: segment });
+    if (resolved.kind === "unknown") {
+      exchange.detail = `no tenant in the registry has the id or domain ${segment}; it has ${registry.tenants.map((t) => [t.id, ...(t.domains ?? [])].join(" or ")).join("; ")}`;
+      return fail(exchange, "90002", { tenant: segment });
+    }
 
     const form = await readForm(request, maxBody);
     if (!form.ok) return fail(exchange, "9002313");
@@ -280,11 +295,16 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     }
 
     const application = findApplication(registry, tenant.id, clientId);
-    if (!application) return fail(exchange, "700016", { clientId, tenantName: tenant.displayName });
+    if (!application) {
+      const elsewhere = registry.applications.find((a) => a.appId.toLowerCase() === clientId.toLowerCase());
+      exchange.detail = elsewhere ? `application ${clientId} is registered in tenant ${elsewhere.tenantId}, not in ${tenant.id}` : `no application ${clientId} in the registry`;
+      return fail(exchange, "700016", { clientId, tenantName: tenant.displayName });
+    }
     if (!application.enabled) return fail(exchange, "7000112", { clientId: application.appId, displayName: application.displayName });
     if (!assertion) return fail(exchange, "7000215", { clientId: application.appId });
 
-    const verdict = checkAssertion({ assertion, clientId, application: tokenServiceView(application, exchange.context.now), tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew });
+    const checking = { assertion, clientId, application: tokenServiceView(application, exchange.context.now), tenant, origin: exchange.origin, now: exchange.context.now, clockSkewSeconds: skew };
+    const verdict = offload() ? await checkAssertionAsync(checking) : checkAssertion(checking);
     if (!verdict.ok) {
       if (verdict.detail) exchange.detail = verdict.detail;
       return fail(exchange, verdict.id, verdict.params);
@@ -307,7 +327,8 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     const resource = findResource(registry, requested);
     if (!resource) return fail(exchange, "500011", { resource: requested, tenantName: tenant.displayName });
 
-    const issued = issueAccessToken({ application, tenant, resource, requestedResource: requested, origin: exchange.origin, now: exchange.context.now, ids, signingKey });
+    const issuing = { application, tenant, resource, requestedResource: requested, origin: exchange.origin, now: exchange.context.now, ids, signingKey };
+    const issued = offload() ? await issueAccessTokenAsync(issuing) : issueAccessToken(issuing);
     return entraJsonResponse(version === "v2" ? tokenResponseV2(issued) : tokenResponseV1(issued, requested), exchange.context);
   }
 

@@ -218,7 +218,7 @@ export function checkProof(proof: string, app: Application, now: Date): ProofVer
   const byValidity = [...app.keyCredentials].sort((a, b) => Number(isValidAt(b, now)) - Number(isValidAt(a, now)));
   const signer = byValidity.find((k) => {
     const publicKey = new X509Certificate(Buffer.from(k.certificateDer)).publicKey;
-    return publicKey.asymmetricKeyType === "rsa" && verifySignature(spec, publicKey, signingInput, signature);
+    return publicKey.asymmetricKeyType === "rsa" && verifySignature({ spec, key: publicKey, data: signingInput, signature });
   });
   if (!signer) {
     const valid = app.keyCredentials.filter((k) => isValidAt(k, now)).length;

@@ -8,7 +8,8 @@
  *       header {typ, alg, x5t, kid}.
  *   v2: iss {origin}/{tid}/v2.0 (the issuer of the v2 discovery document), aud = the API's app ID,
  *       azp, azpacr "2", ver "2.0"; header {typ, alg, kid}.
- * Both: iat = nbf = now − 5 min (Entra back-dates them for clock skew), exp = now + 3599 s,
+ * Both: iat = nbf = now − 5 min (observed in Entra's tokens: keycloakify/oidc-spa#162, 2026, and
+ * psignoret/aad-sso-wordpress#34, 2015; not documented; "for clock skew" is inferred), exp = now + 3599 s,
  * oid = sub = the service principal's object ID, idtyp "app", roles = the granted application
  * permissions (absent when none), tid, uti (unique token id), aio and rh (opaque to clients;
  * here random-looking bytes), xms_tcdt (v1: the tenant's creation time).
@@ -46,7 +47,39 @@ export interface IssuedToken {
   expiresOn: number;
 }
 
+/** The token, signed on this thread. */
 export function issueAccessToken(input: IssueTokenInput): IssuedToken {
+  const unsigned = unsignedAccessToken(input);
+  return signed(unsigned, sign("sha256", unsigned.signed, input.signingKey.privateKey));
+}
+
+/**
+ * The same token, signed on libuv's thread pool (node:crypto's sign with a callback): a server's
+ * main thread meanwhile serves other connections. The bytes are the same (PKCS#1 v1.5 is deterministic).
+ */
+export function issueAccessTokenAsync(input: IssueTokenInput): Promise<IssuedToken> {
+  const unsigned = unsignedAccessToken(input);
+  return new Promise((done, fail) => {
+    sign("sha256", unsigned.signed, input.signingKey.privateKey, (error, signature) => (error ? fail(error) : done(signed(unsigned, signature))));
+  });
+}
+
+interface UnsignedToken {
+  signingInput: string;
+  /** The bytes the signature covers (for Graph's tokens, not the signing input: see graphSignedHeader). */
+  signed: Buffer;
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  iat: number;
+  exp: number;
+}
+
+/** RS256 is RSASSA-PKCS1-v1_5 with SHA-256 (RFC 7518 §3.3). */
+function signed(token: UnsignedToken, signature: Buffer): IssuedToken {
+  return { accessToken: `${token.signingInput}.${signature.toString("base64url")}`, header: token.header, claims: token.claims, notBefore: token.iat, expiresOn: token.exp };
+}
+
+function unsignedAccessToken(input: IssueTokenInput): UnsignedToken {
   const { application: app, tenant, resource } = input;
   const now = Math.floor(input.now.getTime() / 1000);
   const iat = now - BACKDATE_SECONDS;
@@ -107,9 +140,8 @@ export function issueAccessToken(input: IssueTokenInput): IssuedToken {
   const signingInput = `${segment(header)}.${segment(claims)}`;
   // Graph's tokens are signed over a header whose nonce is replaced by its hash: only Graph can
   // check them (graphSignedHeader), and a plain JWKS verification fails, as with the real ones.
-  const signed = typeof header.nonce === "string" ? `${segment(graphSignedHeader(header))}.${segment(claims)}` : signingInput;
-  const signature = sign("sha256", Buffer.from(signed, "ascii"), input.signingKey.privateKey); // RS256: PKCS#1 v1.5
-  return { accessToken: `${signingInput}.${signature.toString("base64url")}`, header, claims, notBefore: iat, expiresOn: exp };
+  const covered = typeof header.nonce === "string" ? `${segment(graphSignedHeader(header))}.${segment(claims)}` : signingInput;
+  return { signingInput, signed: Buffer.from(covered, "ascii"), header, claims, iat, exp };
 }
 
 /**

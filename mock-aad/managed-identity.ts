@@ -37,6 +37,9 @@ import { findResource, type Application, type Registry, type Resource, type Tena
 import type { IssuedToken } from "./issue-token.ts";
 import type { ManagedIdentity } from "./key-vault/store.ts";
 
+/** IDENTITY_ENDPOINT (or MSI_ENDPOINT) for code under test: App Service's path at the address the msw handlers answer. */
+export const MSW_IDENTITY_ENDPOINT = "http://169.254.169.254/msi/token";
+
 export const IMDS_PATH = "/metadata/identity/oauth2/token";
 export const APP_SERVICE_PATH = "/msi/token";
 /** The IMDS address every Azure VM reaches, link-local. */

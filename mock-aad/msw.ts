@@ -18,8 +18,7 @@ import type { MockAad } from "./core.ts";
 /** The hosts the handlers answer for. */
 export const MOCKED_ORIGINS = ["https://login.microsoftonline.com", "https://graph.microsoft.com", "https://*.digitaltwins.azure.net", "https://management.azure.com", "https://*.vault.azure.net", "http://169.254.169.254"] as const;
 
-/** IDENTITY_ENDPOINT (or MSI_ENDPOINT) for code under test: App Service's path at the address the handlers answer. */
-export const MSW_IDENTITY_ENDPOINT = "http://169.254.169.254/msi/token";
+export { MSW_IDENTITY_ENDPOINT } from "./managed-identity.ts";
 
 export function mockAadHandlers(mock: Pick<MockAad, "handle">): HttpHandler[] {
   return MOCKED_ORIGINS.map((origin) => http.all(`${origin}/*`, ({ request }) => mock.handle(request)));

@@ -18,11 +18,11 @@ import type { Context } from "./context.ts";
 import { demoKeyPem } from "./fixed.ts";
 import { asn1Lines } from "./render-asn1.ts";
 import type { OptionValues, Step } from "./step.ts";
+import { CERT_FILES, DEFAULT_PASSWORD, STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
-export const CERT_FILES = ["cert.cer", "cert.pem", "private-key.pem", "cert.pfx"] as const;
-const DEFAULT_PASSWORD = "workshop";
+export { CERT_FILES } from "./step-outlines.ts";
 
 export type CertificateSource = "generated" | "demo" | "pfx" | "pem" | "existing";
 
@@ -267,21 +267,7 @@ function render(r: CertificateResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const certificateStep: Step<CertificateResult> = {
-  number: 1,
-  id: "certificate",
-  title: "Certificate",
-  summary: "an RSA key pair and a self-signed X.509 certificate (cert.cer, cert.pem, private-key.pem, cert.pfx)",
-  options: {
-    subject: { type: "string", value: "DN", description: "the certificate's subject", default: DEMO_SUBJECT },
-    years: { type: "string", value: "N", description: "validity in years", default: "2" },
-    "key-size": { type: "string", value: "BITS", description: "RSA modulus size", choices: ["2048", "3072", "4096"], default: "2048" },
-    password: { type: "string", value: "P", description: `the PFX password (to write cert.pfx, or to read --pfx)`, default: DEFAULT_PASSWORD },
-    pfx: { type: "string", value: "FILE", description: "bring your own certificate and key from a .pfx/.p12 file (with --password)" },
-    pem: { type: "string", value: "FILE", description: "bring your own certificate (and key) from a PEM file" },
-    key: { type: "string", value: "FILE", description: "with --pem: the private key, when it is in another file" },
-    new: { type: "boolean", description: "make a new key and certificate even if .workshop/ has one (the old files are moved to previous/)" },
-  },
-  produces: CERT_FILES,
+  ...STEP_OUTLINES[0]!,
   run,
   render,
   json: (r) => ({

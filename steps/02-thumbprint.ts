@@ -11,6 +11,7 @@ import { windowsThumbprint } from "../lib/formats/x509/index.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -118,12 +119,7 @@ function render(r: ThumbprintResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const thumbprintStep: Step<ThumbprintResult> = {
-  number: 2,
-  id: "thumbprint",
-  title: "Thumbprint",
-  summary: "SHA-1 and SHA-256 of the certificate, as Windows shows them and as x5t / x5t#S256",
-  options: {},
-  produces: ["thumbprints.json"],
+  ...STEP_OUTLINES[1]!,
   run,
   render,
   json: (r) => ({

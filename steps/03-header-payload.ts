@@ -11,6 +11,7 @@ import { encodeSegment, jwsSigningInput, type EncodedSegment, type JwsAlgorithm 
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { OptionValues, Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -158,19 +159,7 @@ function render(r: HeaderPayloadResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const headerPayloadStep: Step<HeaderPayloadResult> = {
-  number: 3,
-  id: "header-payload",
-  title: "Header and payload",
-  summary: "the JWT header and claims, JSON → UTF-8 → base64url, and the signing input",
-  options: {
-    alg: { type: "string", value: "ALG", description: "RS256 (with x5t) or PS256 (with x5t#S256)", choices: ["RS256", "PS256"], default: "RS256" },
-    tenant: { type: "string", value: "ID", description: "your Directory (tenant) ID or domain", default: `${DEMO_TENANT_ID} (the mock's demo tenant)` },
-    "client-id": { type: "string", value: "ID", description: "your Application (client) ID", default: `${DEMO_CLIENT_ID} (the mock's demo app)` },
-    lifetime: { type: "string", value: "SECONDS", description: "exp − nbf", default: "600" },
-    audience: { type: "string", value: "V", description: "which token endpoint aud names", choices: ["v2", "v1"], default: "v2" },
-    x5c: { type: "boolean", description: "also put the certificate in the header (x5c): only subject name + issuer apps with a CA-issued certificate need it" },
-  },
-  produces: ["header.json", "payload.json", "signing-input.txt"],
+  ...STEP_OUTLINES[2]!,
   run,
   render,
   json: (r) => ({ alg: r.alg, header: r.header.json, payload: r.payload.json, headerB64: r.header.base64url, payloadB64: r.payload.base64url, signingInput: r.signingInput, oracleMatches: r.oracle.header === r.header.base64url && r.oracle.payload === r.payload.base64url, files: r.written.map((f) => f.display) }),

@@ -8,6 +8,7 @@ import { nodeSha256Hex, webCryptoSha256Hex } from "../lib/oracle.ts";
 import { sha256, type BlockInfo, type PaddingInfo, type Sha256RoundInfo } from "../lib/crypto/sha256.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -71,6 +72,18 @@ function render(r: HashResult, ui: Ui, ctx: Context): string[] {
   ];
   if (r.rounds.length) {
     lines.push(...ui.section("The 64 rounds of block 1 (§6.2.2 step 3): a … h after each round"));
+    // FIPS 180-4 §6.2.2 step 3: T1 = h + Σ1(e) + Ch(e,f,g) + K_t + W_t, T2 = Σ0(a) + Maj(a,b,c).
+    lines.push(
+      ...ui.fields([
+        ["t", "the round, 0 to 63"],
+        ["W_t", "the message schedule word: for t < 16 the block's 32-bit word t, then mixed from earlier ones (step 1)"],
+        ["K_t", "the round constant: cube roots of the first 64 primes, fractional part (§4.2.2)"],
+        ["a", `new each round: T1 + T2, T1 = h + Σ1(e) + Ch(e,f,g) + K_t + W_t, T2 = Σ0(a) + Maj(a,b,c) (${ui.paint("gold", "gold")})`],
+        ["e", `new each round: d + T1 (${ui.paint("blue", "blue")})`],
+        ["b c d, f g h", "only move along: b takes the old a, c the old b, …, f the old e, …"],
+      ]),
+      "",
+    );
     lines.push(ui.paint("dim", "   t  W_t      K_t      a        b        c        d        e        f        g        h"));
     for (const x of r.rounds) {
       const v = x.vars;
@@ -94,12 +107,7 @@ function render(r: HashResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const hashStep: Step<HashResult> = {
-  number: 4,
-  id: "sha256",
-  title: "SHA-256",
-  summary: "the hash of the signing input, padding and blocks shown (--verbose: the 64 rounds)",
-  options: {},
-  produces: ["signing-input.sha256"],
+  ...STEP_OUTLINES[3]!,
   run,
   render,
   json: (r) => ({

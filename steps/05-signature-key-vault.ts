@@ -14,7 +14,8 @@ import { isJwsAlgorithm, verifyJwsSignature, type JwsAlgorithm } from "../lib/cr
 import { KitError } from "../lib/errors.ts";
 import { rsaPublicKeyFromSpki } from "../lib/formats/keys/index.ts";
 import { nodeVerifyJws } from "../lib/oracle.ts";
-import { DEFAULT_VAULT_CERTIFICATE, DEFAULT_VAULT_NAME, MSW_IDENTITY_ENDPOINT, DEMO_IDENTITY_HEADER } from "../mock-aad/index.ts";
+import { DEFAULT_VAULT_CERTIFICATE, DEFAULT_VAULT_NAME, DEMO_IDENTITY_HEADER } from "../mock-aad/key-vault/store.ts";
+import { MSW_IDENTITY_ENDPOINT } from "../mock-aad/managed-identity.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import { signInKeyVault, tokenSourceFromEnvironment, KEY_VAULT_API_VERSION, type HttpExchange } from "./key-vault-signer.ts";
@@ -37,12 +38,6 @@ export interface KeyVaultSignatureResult {
   checks: { text: string; ok: boolean }[];
   written: WrittenFile[];
 }
-
-export const KEY_VAULT_OPTIONS = {
-  signer: { type: "string", value: "WHERE", description: "who signs: local (the kit's RSA, with private-key.pem) or keyvault (Key Vault's sign operation)", choices: ["local", "keyvault"], default: "local" },
-  vault: { type: "string", value: "URL", description: "with --signer keyvault: a real vault, e.g. https://my-vault.vault.azure.net (token from KEYVAULT_ACCESS_TOKEN,\nIDENTITY_ENDPOINT + IDENTITY_HEADER, or MSI_ENDPOINT + MSI_SECRET); default: the offline mock vault" },
-  "vault-certificate": { type: "string", value: "NAME", description: `with --signer keyvault: the certificate's name in the vault (default ${DEFAULT_VAULT_CERTIFICATE})` },
-} as const;
 
 export async function runKeyVaultSignature(ctx: Context, options: OptionValues): Promise<KeyVaultSignatureResult> {
   await ctx.ensure("signing-input.txt", "signing-input.sha256", "thumbprints.json", "cert.cer");

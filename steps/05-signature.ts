@@ -13,8 +13,9 @@ import { SHA256 } from "../lib/crypto/sha256.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import { asn1Lines } from "./render-asn1.ts";
-import { KEY_VAULT_OPTIONS, keyVaultSignatureJson, renderKeyVaultSignature, runKeyVaultSignature, type KeyVaultSignatureResult } from "./05-signature-key-vault.ts";
+import { keyVaultSignatureJson, renderKeyVaultSignature, runKeyVaultSignature, type KeyVaultSignatureResult } from "./05-signature-key-vault.ts";
 import type { OptionValues, Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { HexRange, Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -177,12 +178,7 @@ function render(result: SignatureResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const signatureStep: Step<SignatureResult> = {
-  number: 5,
-  id: "signature",
-  title: "Signature",
-  summary: "RSA signature of the signing input, RS256 (PKCS#1 v1.5) or PS256 (PSS), every value shown; --signer keyvault: made in Key Vault",
-  options: KEY_VAULT_OPTIONS,
-  produces: ["signature.bin"],
+  ...STEP_OUTLINES[4]!,
   run,
   render,
   json: (r) => ("signer" in r ? keyVaultSignatureJson(r) : {

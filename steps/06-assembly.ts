@@ -11,6 +11,7 @@ import { nodeThumbprintB64url, nodeVerifyJws } from "../lib/oracle.ts";
 import { readWorkspaceCertificate } from "./artifacts.ts";
 import type { Context } from "./context.ts";
 import type { Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -103,12 +104,7 @@ function render(r: AssemblyResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const assemblyStep: Step<AssemblyResult> = {
-  number: 6,
-  id: "assembly",
-  title: "Assembly",
-  summary: "header.payload.signature, decoded and verified independently (client-assertion.jwt)",
-  options: {},
-  produces: ["client-assertion.jwt"],
+  ...STEP_OUTLINES[5]!,
   run,
   render,
   exitCode: (r) => (r.checks.every((c) => c.ok) ? 0 : 1),

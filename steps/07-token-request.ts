@@ -7,13 +7,15 @@ import { KitError } from "../lib/errors.ts";
 import { decodeJws, type JsonObject } from "../lib/crypto/jws.ts";
 import { formBody, tokenRequestFields } from "../lib/entra/token-request.ts";
 import { DEMO_CLIENT_ID } from "../lib/entra/demo.ts";
-import { catalogEntriesFor, type CatalogEntry } from "../mock-aad/index.ts";
+import { catalogEntriesFor, type CatalogEntry } from "../mock-aad/catalog.ts";
+import { powerShellTokenRequest } from "../lib/entra/powershell-token-request.ts";
 import { assemblyStep } from "./06-assembly.ts";
 import { headerPayloadStep } from "./03-header-payload.ts";
 import { signatureStep } from "./05-signature.ts";
 import type { Context } from "./context.ts";
 import { startOfflineEntra } from "./offline-entra.ts";
 import type { OptionValues, Step } from "./step.ts";
+import { STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
@@ -160,13 +162,16 @@ function matchesTemplate(entry: CatalogEntry, description: string): boolean {
 const CLAIMS: Record<string, string> = {
   aud: "audience: the API this token is for",
   iss: "issuer: the tenant's token service",
-  iat: "issued at",
-  nbf: "not before",
+  // Entra writes iat and nbf 5 minutes before it issues the token: observed in real tokens
+  // (keycloakify/oidc-spa#162, a new tenant, 2026; psignoret/aad-sso-wordpress#34, 2015: "a 5-minute
+  // buffer in both iat and nbf"), not documented by Microsoft; that it is for clock skew is inferred.
+  iat: "issued at, backdated 5 minutes: Entra does this so an API whose clock runs behind still accepts it",
+  nbf: "not before: the same 5 minutes back (the assertion's own nbf is the time you signed it)",
   exp: "expires (about an hour)",
   appid: "your application (client) ID",
   azp: "your application (client) ID (v2 tokens)",
   appidacr: '"2": the app proved itself with a certificate ("1" a secret, "0" nothing)',
-  azpacr: '"2": the app proved itself with a certificate (v2 tokens)',
+  azpacr: '"2": the app proved itself with a certificate ("1" a secret, "0" nothing); v2 tokens\' appidacr',
   app_displayname: "the app registration's name",
   idtyp: '"app": an app-only token, no user involved',
   oid: "the app's service principal in this tenant",
@@ -188,6 +193,11 @@ function claimRows(claims: JsonObject): [string, string][] {
   return rows;
 }
 
+/** A form field of the request as sent. */
+function field(r: TokenRequestResult, name: string): string {
+  return r.fields.find(([k]) => k === name)?.[1] ?? "";
+}
+
 function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
   const fields = r.fields.map(([k, v]): [string, string] => [k, k === "client_assertion" ? `${v.slice(0, 60)}… (${v.length} characters, step 6)` : v]);
   const lines = [
@@ -204,6 +214,13 @@ function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
     ...ui.fields(fields),
     ...ui.section(`Encoded body (${r.body.length} bytes): each value percent-encoded, joined with &`),
     ...ui.wrap(r.body.length > 400 ? `${r.body.slice(0, 300)}…${r.body.slice(-60)}` : r.body, 96, "dim"),
+    ...ui.section("The same in PowerShell"),
+    ...ui.command("PowerShell (Invoke-RestMethod form-encodes a hashtable -Body):", powerShellTokenRequest({
+      tokenUrl: r.url,
+      clientId: field(r, "client_id"),
+      ...(r.fields.some(([k]) => k === "resource") ? { resource: field(r, "resource") } : { scope: field(r, "scope") }),
+      assertion: `(Get-Content ${ctx.ws.display("client-assertion.jwt")} -Raw).Trim()`,
+    })),
     ...ui.section(`Response: ${r.status}`),
     ...ui.fields(r.headers.filter(([k]) => /^(content-type|cache-control|pragma|expires|x-ms-request-id|x-ms-ests-server)$/i.test(k))),
   ];
@@ -238,16 +255,7 @@ function render(r: TokenRequestResult, ui: Ui, ctx: Context): string[] {
 }
 
 export const tokenRequestStep: Step<TokenRequestResult> = {
-  number: 7,
-  id: "token-request",
-  title: "Token request",
-  summary: "POST the assertion to the token endpoint and decode the access token (offline mock, or --live)",
-  options: {
-    api: { type: "string", value: "NAME", description: "which API to ask a token for", choices: ["graph", "adt"], default: "graph" },
-    scope: { type: "string", value: "SCOPE", description: "ask for this scope instead, e.g. api://my-api/.default" },
-    live: { type: "boolean", description: "send it to the real Entra ID (use your own tenant, client ID and uploaded certificate in step 3)" },
-  },
-  produces: ["token-response.json", "access-token.jwt"],
+  ...STEP_OUTLINES[6]!,
   run,
   render,
   exitCode: (r) => (r.token ? 0 : 1),

@@ -9,12 +9,12 @@ import type { Context } from "./context.ts";
 import { startOfflineEntra } from "./offline-entra.ts";
 import { APIS, tokenRequestStep, type ApiName } from "./07-token-request.ts";
 import type { OptionValues, Step } from "./step.ts";
+import { DEFAULT_ADT_HOST, STEP_OUTLINES } from "./step-outlines.ts";
 import type { Ui } from "./ui.ts";
 import type { WrittenFile } from "./workspace.ts";
 
 /** Azure Digital Twins' data-plane API version the seed recipes use. */
 const ADT_API_VERSION = "2023-10-31";
-const DEFAULT_ADT_HOST = "workshop-demo.api.weu.digitaltwins.azure.net";
 
 export interface ApiCallResult {
   live: boolean;
@@ -126,16 +126,7 @@ function render(r: ApiCallResult, ui: Ui): string[] {
 }
 
 export const callApiStep: Step<ApiCallResult> = {
-  number: 8,
-  id: "call-api",
-  title: "Call the API",
-  summary: "use the access token: Microsoft Graph, or Azure Digital Twins with --api adt",
-  options: {
-    api: { type: "string", value: "NAME", description: "which API to call", choices: ["graph", "adt"], default: "graph" },
-    "adt-host": { type: "string", value: "HOST", description: "your Digital Twins instance host (with --api adt)", default: DEFAULT_ADT_HOST },
-    live: { type: "boolean", description: "call the real API (after step 7 -- --live)" },
-  },
-  produces: ["api-response.json"],
+  ...STEP_OUTLINES[7]!,
   run,
   render,
   exitCode: (r) => (r.status >= 200 && r.status < 300 ? 0 : 1),

@@ -41,8 +41,11 @@ export async function captureCommand(command: string, outDir: string): Promise<{
   const io = { out: (t: string) => (text += t), err: (t: string) => (text += t), color: false };
   const { script, argv } = parseCommand(command);
   const code = script === "lab" ? await runLabCli(argv, io) : script === "cert" ? checkVerdict(argv, await runCertFixed(argv, io)) : await runCli([...argv, "--out", outDir], io);
+  // The command the guide shows has no --out: the "Next:" lines a step prints repeat its own
+  // options, so the --out added here to work in a fresh folder is taken out of them again.
+  const typed = text.split(` --out ${outDir}`).join("").split(` --out ${JSON.stringify(outDir)}`).join("");
   // The folder is shown as the default one; on Windows its files follow a backslash, shown as "/".
-  const shown = text.split(outDir + sep).join(".workshop/fixed/").split(outDir).join(".workshop/fixed");
+  const shown = typed.split(outDir + sep).join(".workshop/fixed/").split(outDir).join(".workshop/fixed");
   return { code, text: shown.replace(/^\n+/, "") };
 }
 

@@ -15,6 +15,7 @@
  * kit ships mock-aad/, this file and lib/errors.ts go with it and nothing of the workshop does.
  * Not lib/: lib holds no printing.
  */
+import { isAbsolute, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Chalk, supportsColor } from "chalk";
 import { KitError } from "../lib/errors.ts";
@@ -64,7 +65,7 @@ export const HELP_OPTION = { type: "boolean", short: "h", description: "show thi
 export const NO_COLOR_OPTION = { type: "boolean", description: "no colours (also when NO_COLOR is set or output is not a terminal)" } as const satisfies OptionSpec;
 /** --json: the command's data on stdout instead of the explanation; `description` says which data. */
 export function jsonOption(description: string) {
-  return { type: "boolean", description } as const satisfies OptionSpec;
+  return { type: "boolean", description: `${description}\n(in a pipe, start it with npm run -s: -s keeps npm's own "> …" lines out of stdout)` } as const satisfies OptionSpec;
 }
 
 export interface CommandSpec<T extends OptionTable> {
@@ -99,7 +100,26 @@ export function parseCommandLine<T extends OptionTable>(argv: readonly string[],
   }
   const values = { ...parsed.values };
   const fromNpm = npmConfigFallback(values, spec.npmFlags ?? []);
+  for (const [name, s] of Object.entries(spec.options)) {
+    if (s.value !== "FILE" && s.value !== "DIR") continue;
+    const v = values[name];
+    if (typeof v === "string") values[name] = fromTypedFolder(v);
+    else if (Array.isArray(v)) values[name] = v.map((item) => (typeof item === "string" ? fromTypedFolder(item) : item));
+  }
   return { values: values as ValuesOf<T>, positionals: parsed.positionals, fromNpm };
+}
+
+/**
+ * A path the user typed, as meant from the folder they typed it in. `npm run` starts the command in
+ * the kit's folder, whatever folder npm was run in, and says which that was in INIT_CWD (npm's
+ * documented variable); a relative path is taken from there. Run without npm, or from the kit's
+ * folder itself, the path is left as typed.
+ * @see https://docs.npmjs.com/cli/v10/commands/npm-run-script
+ */
+export function fromTypedFolder(path: string): string {
+  const typedIn = process.env.INIT_CWD;
+  if (!typedIn || path === "" || path === "-" || isAbsolute(path) || resolve(typedIn) === process.cwd()) return path;
+  return resolve(typedIn, path);
 }
 
 /** parseArgs' complaint as one sentence, and where the options are told. */

@@ -6,8 +6,8 @@ import { KitError } from "../lib/errors.ts";
 import { checkChoices, formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type Io, type OptionTable } from "./command.ts";
 import { createContext, type Context } from "./context.ts";
 import { toJsonValue } from "./json.ts";
-import { STEPS, stepProducing } from "./registry.ts";
-import type { OptionValues, Step } from "./step.ts";
+import { STEPS, stepProducing, type StepOutline } from "./registry.ts";
+import type { OptionValues } from "./step.ts";
 import { Ui } from "./ui.ts";
 
 export type { Io } from "./command.ts";
@@ -29,11 +29,11 @@ const RUNNER: OptionTable = {
 /** The flags npm keeps for itself when they come before "--" (npm run step 3 --fixed). */
 const NPM_FLAGS = ["fixed", "json", "verbose", "list", "all", "new"];
 
-export function findStep(key: string): Step | undefined {
+export function findStep(key: string): StepOutline | undefined {
   return STEPS.find((s) => String(s.number) === key || s.id === key.toLowerCase() || s.number === Number(key.replace(/^0+/, "")));
 }
 
-function helpFor(step: Step | undefined, ui: Ui): string {
+function helpFor(step: StepOutline | undefined, ui: Ui): string {
   const lines: string[] = [];
   const opt = (table: OptionTable) => formatRows(optionRows(table), { indent: 4, label: (text) => ui.chalk.dim(text) });
   if (step) {
@@ -55,8 +55,9 @@ function listSteps(ui: Ui): string[] {
 
 /** Runs the step that makes `artifact`, with its defaults, and leaves a note saying so. */
 async function produce(ctx: Context, artifact: string): Promise<void> {
-  const step = stepProducing(artifact);
-  if (!step) throw new KitError("ARTIFACT_MISSING", `${ctx.ws.display(artifact)} is missing and no step makes it.`);
+  const outline = stepProducing(artifact);
+  if (!outline) throw new KitError("ARTIFACT_MISSING", `${ctx.ws.display(artifact)} is missing and no step makes it.`);
+  const step = await outline.load();
   await step.run(ctx, {});
   ctx.notes.push(`${artifact} was missing, so step ${step.number} (${step.title}) ran first with its defaults.`);
 }
@@ -75,7 +76,8 @@ function outDirOf(values: OptionValues): string {
 }
 
 /** Runs one step; prints it unless --json; returns its exit code and, with --json, its data. */
-async function runOne(step: Step, values: OptionValues, io: Io, ui: Ui): Promise<{ code: number; json?: unknown }> {
+async function runOne(outline: StepOutline, values: OptionValues, io: Io, ui: Ui): Promise<{ code: number; json?: unknown }> {
+  const step = await outline.load();
   const commandArgs = [...(values.fixed ? ["--fixed"] : []), ...(typeof values.out === "string" ? ["--out", quoteArg(values.out)] : [])];
   const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce, commandArgs, all: !!values.all });
   ctx.ws.ensureWritable();

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, renameSync, rmSync, accessSync, constants } f
 import { dirname, join, relative, resolve } from "node:path";
 import { KitError } from "../lib/errors.ts";
 import { makePrivateFolders, PUBLIC_FILE_MODE, removeEmptyFolders, SECRET_FILE_MODE, writeTemporaryFile } from "../lib/write-private-file.ts";
+import { fromTypedFolder } from "./command.ts";
 
 export interface ArtifactFile {
   name: string;
@@ -39,7 +40,8 @@ export class Workspace {
   }
 
   display(name: string): string {
-    const rel = relative(process.cwd(), this.path(name));
+    // Relative to the folder the learner typed the command in (npm's INIT_CWD), where npm run is not.
+    const rel = relative(resolve(fromTypedFolder(".")), this.path(name));
     return rel && !rel.startsWith("..") ? rel : this.path(name);
   }
 

@@ -20,12 +20,10 @@ import { fileURLToPath } from "node:url";
 import { Chalk } from "chalk";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
-import { createMockAad } from "../core.ts";
 import { MAX_BODY_BYTES } from "../form.ts";
-import { startMockServer, type MockServer } from "../https-server.ts";
+import type { MockServer } from "../https-server.ts";
 import { isGuid } from "../registry.ts";
-import { buildRegistry } from "./config-file.ts";
-import { ensureLocalTls } from "./local-tls-store.ts";
+import { batchedWriter } from "./batched-writer.ts";
 import { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
 import { display, requestLine, startupJson, startupText, type StartupInfo } from "./startup-text.ts";
 import {
@@ -156,11 +154,12 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
     io.out(mockAadHelp());
     return undefined;
   }
-  const log = (text: string) => (options.json ? io.err(text) : io.out(text));
+  const log = batchedWriter((text) => (options.json ? io.err(text) : io.out(text)));
+  const { buildRegistry, createMockAad, ensureLocalTls, startMockServer } = await serverModules();
   const setup = buildRegistry(options);
   for (const warning of setup.warnings) io.err(`${c.yellow(warning)}\n`);
   const tls = await ensureLocalTls({ dir: join(options.out, "mock-aad") });
-  const mock = createMockAad({ registry: setup.registry, ...(options.replicationDelaySeconds ? { replicationDelaySeconds: options.replicationDelaySeconds } : {}), onRequest: (entry) => log(requestLine(entry, c)) });
+  const mock = createMockAad({ registry: setup.registry, ...(options.replicationDelaySeconds ? { replicationDelaySeconds: options.replicationDelaySeconds } : {}), onRequest: (entry) => log(requestLine(entry, c)), rsaOnThreadPool: true });
   const server = await startMockServer({ port: options.port, host: options.host, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
   const first = setup.certificates[0]?.der;
   const info: StartupInfo = {
@@ -183,6 +182,16 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
   }
   io.out(options.json ? JSON.stringify(startupJson(info)) + "\n" : startupText(info, c));
   return { server, info, log, close: () => server.close() };
+}
+
+/**
+ * What starting the server needs, loaded when it starts: --help and a usage error then load none of
+ * it (the core, the TLS store and the certificate builder pull in pkijs and its WebCrypto shim, about
+ * 80 modules), so they answer in a fraction of the time (measured, bench/README.md).
+ */
+async function serverModules() {
+  const [core, https, config, tls] = await Promise.all([import("../core.ts"), import("../https-server.ts"), import("./config-file.ts"), import("./local-tls-store.ts")]);
+  return { createMockAad: core.createMockAad, startMockServer: https.startMockServer, buildRegistry: config.buildRegistry, ensureLocalTls: tls.ensureLocalTls };
 }
 
 async function main(): Promise<void> {

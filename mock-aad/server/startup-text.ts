@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { join, resolve } from "node:path";
 import type { ChalkInstance } from "chalk";
+import { powerShellTokenRequest } from "../../lib/entra/powershell-token-request.ts";
 import type { RequestLogEntry } from "../core.ts";
 import { APP_SERVICE_PATH, IMDS_PATH } from "../managed-identity.ts";
 import type { LocalTls } from "./local-tls-store.ts";
@@ -79,15 +80,7 @@ curl -sS --cacert "${info.caPath}" ${tokenUrl} \\
 `;
   const powershell = `# Windows, once: trust the mock's CA for your user (undo: Remove-Item Cert:\\CurrentUser\\Root\\${info.caThumbprint ?? "<CA thumbprint>"})
 Import-Certificate -FilePath "${info.caPath}" -CertStoreLocation Cert:\\CurrentUser\\Root
-$body = @{
-  client_id             = "${info.clientId}"
-  scope                 = "${SNIPPET_SCOPE}"
-  grant_type            = "client_credentials"
-  client_assertion_type = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-  client_assertion      = (Get-Content "${info.assertionPath}" -Raw).Trim()
-}
-$response = Invoke-RestMethod -Method Post -Uri "${tokenUrl}" -Body $body
-$token = $response.access_token   # step 8's snippet sends it as the Bearer token
+${powerShellTokenRequest({ tokenUrl, clientId: info.clientId, scope: SNIPPET_SCOPE, assertion: `(Get-Content "${info.assertionPath}" -Raw).Trim()` }).join("\n")}
 $response
 # PowerShell 7 on Linux: trust it in the same store with
 #   $s = [Security.Cryptography.X509Certificates.X509Store]::new('Root','CurrentUser'); $s.Open('ReadWrite'); $s.Add([Security.Cryptography.X509Certificates.X509Certificate2]::new('${info.caPathAbsolute}')); $s.Close()

@@ -17,7 +17,7 @@ import { KitError } from "../../lib/errors.ts";
 import { pemDecode } from "../../lib/formats/pem.ts";
 import { readPfx } from "../../lib/formats/pkcs12/index.ts";
 import { parseCertificate } from "../../lib/formats/x509/index.ts";
-import { formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, terminalIo, type CommandSpec, type Io, type OptionTable } from "../command.ts";
+import { formatRows, fromTypedFolder, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, terminalIo, type CommandSpec, type Io, type OptionTable } from "../command.ts";
 import { Ui } from "../ui.ts";
 import { renderDiagnosis, renderThumbprintConversion } from "./render.ts";
 
@@ -150,7 +150,8 @@ async function readAssertionInput(positionals: string[], io: DoctorIo): Promise<
   }
   const arg = positionals.join(" ");
   if (positionals.length === 1 && arg.length < 4096 && !/[\n&]/.test(arg) && !/AADSTS\d/i.test(arg)) {
-    if (existsSync(arg)) return { text: checkText(readTextFile(arg), `the file ${arg}`), source: "file" };
+    const path = fromTypedFolder(arg);
+    if (existsSync(path)) return { text: checkText(readTextFile(path), `the file ${arg}`), source: "file" };
     if (!JWT_SHAPED.test(arg) && !/[\s=]/.test(arg) && (/[/\\]/.test(arg) || /\.(jwt|txt|json|log|http|har|sh|ps1|cmd|bat)$/i.test(arg))) {
       throw new KitError("NO_FILE", `There is no file ${arg}.`, "Check the path; to diagnose the text itself, give the JWT (header.payload.signature).");
     }
@@ -229,7 +230,7 @@ async function readStdin(stdin: AsyncIterable<Uint8Array | string>, idleMs: numb
 
 /**
  * The files a curl command line in the input reads (--data-urlencode client_assertion@assertion.jwt,
- * -d @body.txt, --data-binary @body.txt): read here, relative to the current folder, at most
+ * -d @body.txt, --data-binary @body.txt): read here, relative to the folder the command was typed in (fromTypedFolder), at most
  * MAX_INPUT_BYTES each, as bytes decoded the way the server decodes the form (UTF-8, a byte-order
  * mark kept), for lib/entra/doctor to put where curl puts them (it knows how curl sends each). A file that
  * cannot be read stops the doctor: without it, it would judge a form that lacks that field.
@@ -249,14 +250,14 @@ function readCurlFiles(input: AssertionInput): Record<string, string> | undefine
       new KitError("CURL_FILE", `The curl command line reads ${what} from the file ${ref.path} (${ref.option}), and the doctor cannot read it: ${reason}.`, "The doctor needs that file to judge the request: run it in the folder curl runs in, or give the path from here.");
     let bytes: Uint8Array;
     try {
-      const stat = statSync(resolve(ref.path));
+      const stat = statSync(resolve(fromTypedFolder(ref.path)));
       if (stat.isDirectory()) throw cannot("it is a folder");
       if (stat.size > MAX_INPUT_BYTES) throw tooLarge(stat.size, `The file ${ref.path} (${ref.option})`);
-      bytes = new Uint8Array(readFileSync(resolve(ref.path)));
+      bytes = new Uint8Array(readFileSync(resolve(fromTypedFolder(ref.path))));
     } catch (error) {
       if (error instanceof KitError) throw error;
       const code = (error as NodeJS.ErrnoException).code;
-      throw cannot(code === "ENOENT" ? `there is no such file in ${process.cwd()}` : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message);
+      throw cannot(code === "ENOENT" ? `there is no such file in ${resolve(fromTypedFolder("."))}` : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message);
     }
     files[ref.path] = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
   }

@@ -12,7 +12,7 @@ import { rsassaPkcs1v15Sign, type RsaPrivateKey } from "../../lib/crypto/rsa/ind
 import { rsaPrivateKeyFromPem, rsaPublicKeyToSpki } from "../../lib/formats/keys/index.ts";
 import { SHA256 } from "../../lib/crypto/sha256.ts";
 import { buildSelfSignedCertificate, parseCertificate, randomSerialNumber, type CertificateInfo } from "../../lib/formats/x509/index.ts";
-import { SIGNING_CERTIFICATE_SUBJECT, type SigningKey } from "../../mock-aad/index.ts";
+import { SIGNING_CERTIFICATE_SUBJECT, type SigningKey } from "../../mock-aad/signing-key.ts";
 import { demoKeyPem, demoMockSigningKeyPem, fixedBytes, FIXED_NOW } from "../fixed.ts";
 import { NEW_KEY_PEM, OTHER_KEY_PEM, SMALL_KEY_PEM } from "./throwaway-keys.ts";
 

@@ -4,7 +4,7 @@
  */
 import { labScenarioFor } from "./names.ts";
 import { diagnose, diagnoseKeyProof, type Cause, type Check } from "../../lib/entra/doctor/index.ts";
-import { DEMO_APP_OBJECT_ID } from "../../mock-aad/index.ts";
+import { DEMO_APP_OBJECT_ID } from "../../mock-aad/registry.ts";
 import { registeredFor } from "./entra.ts";
 import { requestBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";

@@ -5,7 +5,8 @@
  * A token that comes back is checked against the mock's published key set, with node:crypto too.
  */
 import { uuidV4 } from "../../lib/entra/assertion.ts";
-import { createMockAad, defaultRegistry, findApplication, keyCredential, type KeyCredential, type MockAad } from "../../mock-aad/index.ts";
+import { createMockAad, type MockAad } from "../../mock-aad/core.ts";
+import { defaultRegistry, findApplication, keyCredential, type KeyCredential } from "../../mock-aad/registry.ts";
 import { requestBody } from "./build-request.ts";
 import type { LabContext } from "./context.ts";
 import type { Attempt } from "./scenario.ts";

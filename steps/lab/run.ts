@@ -5,7 +5,7 @@
  */
 import { nodeDigest } from "../../lib/oracle.ts";
 import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
-import type { KeyCredential } from "../../mock-aad/index.ts";
+import type { KeyCredential } from "../../mock-aad/registry.ts";
 import type { LabContext } from "./context.ts";
 import { askDoctor, type DoctorFinding } from "./doctor.ts";
 import { registeredFor, sendToEntra, type EntraAnswer } from "./entra.ts";

@@ -5,7 +5,7 @@
  * certificates are registered on the app), since some fixes happen in the portal, not in the code.
  * The runner (run.ts) sends the attempts to the mock; the renderer (render.ts) prints what happened.
  */
-import type { KeyCredential } from "../../mock-aad/index.ts";
+import type { KeyCredential } from "../../mock-aad/registry.ts";
 import type { LabContext } from "./context.ts";
 
 /** One POST to the token endpoint: the URL and the form fields, in the order they are sent. */

@@ -6,7 +6,7 @@
  * no jti.
  */
 import { tokenEndpoint } from "../../lib/entra/assertion.ts";
-import { DEMO_SERVICE_PRINCIPAL_ID } from "../../mock-aad/index.ts";
+import { DEMO_SERVICE_PRINCIPAL_ID } from "../../mock-aad/registry.ts";
 import { goodRequest } from "./build-request.ts";
 import { OTHER_CLIENT_ID, OTHER_TENANT_ID } from "./context.ts";
 import type { Scenario } from "./scenario.ts";

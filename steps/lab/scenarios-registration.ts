@@ -2,7 +2,7 @@
  * Lab scenarios where the request is right and the app registration is not: Entra does not know
  * the certificate, or knows it only until a date that has passed. The fix happens in the portal.
  */
-import { keyCredential } from "../../mock-aad/index.ts";
+import { keyCredential } from "../../mock-aad/registry.ts";
 import { goodRequest } from "./build-request.ts";
 import type { Scenario } from "./scenario.ts";
 

@@ -2,7 +2,7 @@
  * Lab scenarios where the assertion is fine and the rest of the request is not: the scope, the
  * tenant in the URL, the client ID, and the assertion sent in the wrong form field.
  */
-import { DEMO_APP_OBJECT_ID } from "../../mock-aad/index.ts";
+import { DEMO_APP_OBJECT_ID } from "../../mock-aad/registry.ts";
 import { tokenEndpoint } from "../../lib/entra/assertion.ts";
 import { clientAssertion, goodRequest, GRAPH_DEFAULT_SCOPE, tokenRequest } from "./build-request.ts";
 import { OTHER_TENANT_ID } from "./context.ts";

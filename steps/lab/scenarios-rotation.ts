@@ -7,7 +7,7 @@ import { createJwt } from "../../lib/crypto/jws.ts";
 import { assertionHeader } from "../../lib/entra/assertion.ts";
 import { addKeyBody, GRAPH_BASE_URL, keyActionUrl, proofClaims, signProof } from "../../lib/entra/key-proof.ts";
 import { GRAPH_APP_ID } from "../../lib/entra/protocol.ts";
-import { DEMO_APP_OBJECT_ID, keyCredential } from "../../mock-aad/index.ts";
+import { DEMO_APP_OBJECT_ID, keyCredential } from "../../mock-aad/registry.ts";
 import { goodRequest } from "./build-request.ts";
 import type { LabCertificate, LabContext } from "./context.ts";
 import type { Attempt, Scenario } from "./scenario.ts";

@@ -5,7 +5,7 @@
 import { base64Encode, base64urlEncode } from "../../lib/crypto/base64url.ts";
 import { utf8Encode } from "../../lib/bytes.ts";
 import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
-import { keyCredential } from "../../mock-aad/index.ts";
+import { keyCredential } from "../../mock-aad/registry.ts";
 import { goodRequest } from "./build-request.ts";
 import type { Scenario } from "./scenario.ts";
 

@@ -38,6 +38,7 @@ beforeAll(async () => {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 /** curl posting the token request, with the assertion given by `assertionOption`. */
@@ -93,8 +94,9 @@ describe("curl --data-urlencode client_assertion@file", () => {
     expect(r.out).toContain("Entra would accept it");
   });
 
-  it("the path is relative to the current folder", async () => {
+  it("the path is relative to the folder the command was typed in", async () => {
     vi.spyOn(process, "cwd").mockReturnValue(dir);
+    vi.stubEnv("INIT_CWD", dir); // npm run: typed in dir (INIT_CWD), wherever npm starts the command
     const { code, d } = await doctorJson([curl("--data-urlencode 'client_assertion@assertion-no-newline.jwt'"), "--cert", join(dir, "cert.cer")]);
     expect(d.found.assertion).toBe(good);
     expect(d.verdict).toBe("accepted");
@@ -103,6 +105,7 @@ describe("curl --data-urlencode client_assertion@file", () => {
 
   it("a file that cannot be read: one sentence naming it, exit 1, no diagnosis", async () => {
     vi.spyOn(process, "cwd").mockReturnValue(dir);
+    vi.stubEnv("INIT_CWD", dir);
     const r = await cli([curl("--data-urlencode client_assertion@missing.jwt"), "--cert", join(dir, "cert.cer")]);
     expect(r.code).toBe(1);
     expect(r.out).toBe("");

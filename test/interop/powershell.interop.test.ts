@@ -251,7 +251,7 @@ describe.skipIf(!PWSH)("PowerShell 7 runs the kit's PowerShell snippets", () => 
   // ── Every snippet: syntax, PowerShell 5.1, Windows-only lines, variables ───────────────────
 
   it("finds the snippets: steps 1–6 and 8, the mock's startup text, the lab's and the doctor's fixes", () => {
-    expect(stepSnippets(kit.fixed.output).map((s) => s.source)).toEqual(["step 1", "step 2", "step 3", "step 4", "step 5", "step 6", "step 8"]);
+    expect(stepSnippets(kit.fixed.output).map((s) => s.source)).toEqual(["step 1", "step 2", "step 3", "step 4", "step 5", "step 6", "step 7", "step 8"]);
     expect(startupSnippets(mock!.text).map((s) => s.source)).toEqual(["mock startup (trust the local CA)", "mock startup (PowerShell block)"]);
     expect(labSnippets().length).toBeGreaterThan(20);
     expect(doctorSnippets().length).toBeGreaterThan(2);
@@ -543,6 +543,16 @@ ${code(step(kit.fixed.output, 2))}
     expect(r.appId).toBe(DEMO_CLIENT_ID);
     expect(readFileSync(assertionPath, "ascii")).toBe(r.assertion); // Set-Content -NoNewline: no trailing newline
     expect(mock!.text).toMatch(/POST \/[0-9a-f-]+\/oauth2\/v2\.0\/token {2}200/);
+  });
+
+  it("step 7's snippet, sent to the mock instead of login.microsoftonline.com, gets a token for the assertion of step 6", async () => {
+    const step7 = code(step(kit.live.output, 7))
+      .replace(/https:\/\/login\.microsoftonline\.com\//g, `${mock!.url}/`)
+      .split("\n")
+      .map((l) => (/^\$response = Invoke-RestMethod\b/.test(l) ? `${l} -SkipCertificateCheck` : l)) // the local CA is trusted by the mock's block, not here
+      .join("\n");
+    const r = await psJson(`${step7}\n[pscustomobject]@{ token = $token } | ConvertTo-Json -Compress`);
+    expectDemoToken(r.token);
   });
 
   // ── The lab's and the doctor's fixes ───────────────────────────────────────────────────────

@@ -67,7 +67,7 @@ describe("--help from the table", () => {
       ["--alg ALG", "the algorithm (RS256 | PS256), default RS256"],
       ["--cert FILE", "a certificate; repeat for more.\nDefault: none"],
       ["--list", "list them"],
-      ["--json", "print it as JSON"],
+      ["--json", "print it as JSON\n(in a pipe, start it with npm run -s: -s keeps npm's own \"> …\" lines out of stdout)"],
       ["--no-color", "no colours (also when NO_COLOR is set or output is not a terminal)"],
       ["--help", "show this help"],
     ]);
@@ -246,8 +246,8 @@ describe("where it lives", () => {
   const imports = (file: string) =>
     [...readFileSync(fileURLToPath(new URL(file, import.meta.url)), "utf8").matchAll(/^\s*(?:import|export)\b[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]);
 
-  it("steps/command.ts imports only node:util, chalk and lib/errors.ts (the mock's CLI imports it)", () => {
-    expect(imports("../../steps/command.ts").sort()).toEqual(["../lib/errors.ts", "chalk", "node:util"]);
+  it("steps/command.ts imports only node:path, node:util, chalk and lib/errors.ts (the mock's CLI imports it)", () => {
+    expect(imports("../../steps/command.ts").sort()).toEqual(["../lib/errors.ts", "chalk", "node:path", "node:util"]);
   });
 
   it("lib/errors.ts imports nothing", () => {
