@@ -37,8 +37,15 @@ import { findResource, type Application, type Registry, type Resource, type Tena
 import type { IssuedToken } from "./issue-token.ts";
 import type { ManagedIdentity } from "./key-vault/store.ts";
 
-/** IDENTITY_ENDPOINT (or MSI_ENDPOINT) for code under test: App Service's path at the address the msw handlers answer. */
-export const MSW_IDENTITY_ENDPOINT = "http://169.254.169.254/msi/token";
+/**
+ * Where the msw handlers answer App Service's protocol: what App Service puts in IDENTITY_ENDPOINT
+ * (and MSI_ENDPOINT) is a token service on the app's own loopback, http://127.0.0.1:{port}/MSI/token/,
+ * the port chosen by the platform (41741 in Azure/ms-rest-nodeauth#88, 41335 in
+ * Azure/azure-sdk-for-node#2292). Not the IMDS address: a VM's endpoint and App Service's are two protocols.
+ */
+export const MSW_IDENTITY_ORIGIN = "http://127.0.0.1:41741";
+/** IDENTITY_ENDPOINT (or MSI_ENDPOINT) for code under test: App Service's path at the origin the msw handlers answer. */
+export const MSW_IDENTITY_ENDPOINT = `${MSW_IDENTITY_ORIGIN}/msi/token`;
 
 export const IMDS_PATH = "/metadata/identity/oauth2/token";
 export const APP_SERVICE_PATH = "/msi/token";

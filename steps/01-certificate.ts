@@ -42,6 +42,8 @@ export interface CertificateResult {
   warnings: string[];
   written: WrittenFile[];
   setAside?: string;
+  /** The workshop runs with --signer keyvault against the offline mock vault, which is given this key. */
+  keyForMockVault: boolean;
 }
 
 function readUserFile(path: string, what: string): Uint8Array {
@@ -201,7 +203,7 @@ async function run(ctx: Context, o: OptionValues): Promise<CertificateResult> {
       { name: "cert.pfx", data: pfx, secret: true },
     ]);
   }
-  return { source, sourceFile: pfxPath ?? pemPath, certificate, key, tree: derTree(certDer), signedByKit, years: validYears, pfxPassword: source === "existing" ? "(unchanged)" : userPassword === undefined ? `${DEFAULT_PASSWORD} (the default; choose one with --password)` : "the one given with --password", pfxEncryption, checks, warnings, written, setAside };
+  return { source, sourceFile: pfxPath ?? pemPath, certificate, key, tree: derTree(certDer), signedByKit, years: validYears, pfxPassword: source === "existing" ? "(unchanged)" : userPassword === undefined ? `${DEFAULT_PASSWORD} (the default; choose one with --password)` : "the one given with --password", pfxEncryption, checks, warnings, written, setAside, keyForMockVault: o.signer === "keyvault" && o.vault === undefined };
 }
 
 /** Every artifact the steps write, so that replacing the certificate sets aside what was built from it. */
@@ -259,6 +261,11 @@ function render(r: CertificateResult, ui: Ui, ctx: Context): string[] {
     if (r.setAside) lines.push(`  ${ui.paint("dim", "moved the previous files to")} ${r.setAside}`);
     for (const f of r.written) lines.push(ui.artifact(f.display, `(${f.bytes} bytes${f.secret ? ", mode 0600, keep it secret" : ""})`));
     lines.push(`  ${ui.paint("dim", "PFX password:")} ${r.pfxPassword}`);
+    if (r.keyForMockVault && r.written.some((f) => f.name === "private-key.pem"))
+      lines.push(
+        `  ${ui.paint("em", `--signer keyvault: offline, the mock Key Vault is given ${ctx.ws.display("private-key.pem")} when it starts.`)}`,
+        `  ${ui.paint("em", "It stands in for a key generated inside Key Vault: in Azure there is no private-key.pem, the key never leaves the vault.")}`,
+      );
     if (ctx.fixed) lines.push(ui.warn("This is the published demo key: use it to learn, never upload its certificate to a real app."));
     else lines.push(`  ${ui.paint("dim", "Upload")} ${ctx.ws.display("cert.cer")} ${ui.paint("dim", "to the app registration: Certificates & secrets > Certificates > Upload certificate.")}`);
   }

@@ -32,6 +32,8 @@ export interface KeyVaultSignatureResult {
   certificateName: string;
   digestHex: string;
   exchanges: HttpExchange[];
+  /** The managed identity endpoint's variable and value, shown above the first request. */
+  identityEndpoint?: { variable: "IDENTITY_ENDPOINT" | "MSI_ENDPOINT"; url: string };
   x5t: { vault: string; step2: string };
   signedBy: string;
   signature: Uint8Array;
@@ -88,7 +90,8 @@ export async function runKeyVaultSignature(ctx: Context, options: OptionValues):
   if (checks.some((c) => !c.ok))
     throw new KitError("CROSS_CHECK_FAILED", `The vault's ${alg} signature does not verify with ${ctx.ws.display("cert.cer")}: the vault signed with another key.`, "Check that the vault's certificate is the one registered on the app (its x5t) and that steps 3-4 are current; nothing was written.");
   const written = ctx.ws.writeAll([{ name: "signature.bin", data: remote.signature }]);
-  return { signer: "keyvault", alg, live, vaultUrl, certificateName, digestHex, exchanges: remote.exchanges, x5t: { vault: remote.certificate.x5t, step2 }, signedBy: remote.signedBy, signature: remote.signature, checks, written };
+  const identityEndpoint = token.endpoint ? { variable: token.kind === "msi-legacy" ? ("MSI_ENDPOINT" as const) : ("IDENTITY_ENDPOINT" as const), url: token.endpoint } : undefined;
+  return { signer: "keyvault", alg, live, vaultUrl, certificateName, digestHex, exchanges: remote.exchanges, ...(identityEndpoint ? { identityEndpoint } : {}), x5t: { vault: remote.certificate.x5t, step2 }, signedBy: remote.signedBy, signature: remote.signature, checks, written };
 }
 
 /** A JSON body for the terminal: long strings (tokens, certificates, signatures) shortened, one field a line. */
@@ -107,8 +110,18 @@ function headerText(name: string, value: string, live: boolean): string {
   return value;
 }
 
-function exchangeLines(e: HttpExchange, n: number, ui: Ui, live: boolean): string[] {
-  const lines = [...ui.section(`${n}. ${e.purpose}`), `  ${ui.paint("em", e.method)} ${e.url}`];
+/**
+ * App Service's endpoint as what it is: the variable the platform sets, and whose it is here (the
+ * mock's loopback address, answered in this process; not IMDS, which a VM asks with Metadata: true).
+ */
+function identityEndpointLine(r: KeyVaultSignatureResult, ui: Ui): string[] {
+  if (!r.identityEndpoint) return [];
+  const whose = r.live ? "from the app's environment" : "App Service's local token service; here the mock's, in-process";
+  return [`  ${ui.paint("dim", `$${r.identityEndpoint.variable} =`)} ${r.identityEndpoint.url}  ${ui.paint("dim", `(${whose})`)}`];
+}
+
+function exchangeLines(e: HttpExchange, n: number, ui: Ui, live: boolean, before: string[] = []): string[] {
+  const lines = [...ui.section(`${n}. ${e.purpose}`), ...before, `  ${ui.paint("em", e.method)} ${e.url}`];
   for (const [name, value] of e.requestHeaders) lines.push(`  ${ui.paint("dim", `${name}:`)} ${headerText(name, value, live)}`);
   if (e.requestBody) lines.push(`  ${e.requestBody}`);
   lines.push(`  ${e.status < 300 ? ui.paint("ok", `← ${e.status}`) : ui.paint("bad", `← ${e.status}`)}`, ...bodyLines(e.responseBody, ui));
@@ -126,14 +139,15 @@ export function renderKeyVaultSignature(r: KeyVaultSignatureResult, ui: Ui, ctx:
       "applies the private key, and the signature comes back in base64url, ready to append.",
     ),
     ui.paint("dim", r.live ? `  Talking to the REAL vault ${r.vaultUrl} (--vault).` : "  Offline: the mock Key Vault and managed identity answer in this process, as Azure's do."),
-    ...r.exchanges.flatMap((e, i) => exchangeLines(e, i + 1, ui, r.live)),
+    ...r.exchanges.flatMap((e, i) => exchangeLines(e, i + 1, ui, r.live, i === 0 ? identityEndpointLine(r, ui) : [])),
     ...ui.section("What went over the wire, and what never did"),
     ...ui.fields([
       ["sent", `a token, the certificate's name, and the digest (${r.digestHex.length / 2} bytes, base64url ${digestB64})`],
       ["received", `the certificate (public), and a ${r.signature.length}-byte signature from ${r.signedBy}`],
       ["never", ui.paint("em", "the private key: it never left the vault, and the kit's signing code never touched it")],
+      // Said once a run: inside `npm run workshop`, step 1 said it where it wrote the key.
+      ...(r.live || ctx.all ? [] : [["offline", `the mock vault was given ${ctx.ws.display("private-key.pem")} when it started: it stands in for a key generated inside Key Vault`] as [string, string]]),
     ]),
-    ...(r.live ? [] : [ui.paint("dim", "  (Offline, only the mock vault read private-key.pem, at start-up: it stands in for a key Key Vault generates and never exports.)")]),
     ...ui.section("Checks"),
     ...r.checks.map((c) => ui.check(c.ok, c.text)),
     ...ui.section("The same in PowerShell (seed 001, fixed: the digest in base64url)"),
@@ -163,6 +177,7 @@ export function keyVaultSignatureJson(r: KeyVaultSignatureResult): unknown {
     certificate: r.certificateName,
     digest: r.digestHex,
     // The access token is shortened here as on the terminal: a script that needs one asks the identity endpoint itself.
+    identityEndpoint: r.identityEndpoint ?? null,
     exchanges: r.exchanges.map((e) => ({ purpose: e.purpose, method: e.method, url: e.url, status: e.status, requestBody: e.requestBody ?? null, response: redactToken(e.responseBody) })),
     x5t: r.x5t,
     signedBy: r.signedBy,

@@ -27,6 +27,8 @@ export interface ApiCallResult {
   headers: [string, string][];
   body: unknown;
   written: WrittenFile[];
+  /** The workshop ran with --signer keyvault: step 5's signature was made in Key Vault. */
+  signedInVault: boolean;
 }
 
 /** Whether the token in the workspace is for `api` and still valid for a minute. */
@@ -83,7 +85,7 @@ async function run(ctx: Context, o: OptionValues): Promise<ApiCallResult> {
     // not JSON: shown as text
   }
   const written = ctx.ws.writeAll([{ name: "api-response.json", data: (typeof body === "string" ? body : JSON.stringify(body, null, 2)) + "\n" }]);
-  return { live, api, method: req.method, url: req.url, requestBody: req.body, tokenPreview: `${token.slice(0, 24)}…`, status: response.status, headers: [...response.headers.entries()], body, written };
+  return { live, api, method: req.method, url: req.url, requestBody: req.body, tokenPreview: `${token.slice(0, 24)}…`, status: response.status, headers: [...response.headers.entries()], body, written, signedInVault: o.signer === "keyvault" };
 }
 
 function render(r: ApiCallResult, ui: Ui): string[] {
@@ -119,9 +121,10 @@ function render(r: ApiCallResult, ui: Ui): string[] {
     ...r.written.map((f) => ui.artifact(f.display, `(${f.bytes} bytes)`)),
     "",
     ...ui.prose(
-      `${ui.paint("em", ok ? "That is the whole flow:" : "Almost:")} certificate → thumbprint → header and payload → hash → signature → JWT → token → API.`,
+      `${ui.paint("em", ok ? "That is the whole flow:" : "Almost:")} certificate → thumbprint → header and payload → hash → signature${r.signedInVault ? " (in Key Vault)" : ""} → JWT → token → API.`,
       "When Entra says no, step 7 prints the AADSTS code with what it means and what to run next.",
     ),
+    ...(r.signedInVault ? [ui.paint("em", "  The signature was made in Key Vault: the kit sent step 4's digest and got the signature back. The private key never left the vault.")] : []),
   ];
 }
 

@@ -33,6 +33,8 @@ export interface ContextOptions {
   ui: Ui;
   /** runs step `number` with default options to produce missing artifacts */
   produce: (ctx: Context, artifact: string) => Promise<void>;
+  /** the number of the step that makes `artifact`: ensure produces missing artifacts in step order */
+  stepOf?: (artifact: string) => number | undefined;
   /** options to repeat in suggested commands: --fixed, --out DIR */
   commandArgs?: string[];
   all?: boolean;
@@ -48,7 +50,11 @@ export function createContext(options: ContextOptions): Context {
     randomBytes: (label, n) => (options.fixed ? fixedBytes(label, n) : crypto.getRandomValues(new Uint8Array(n))),
     notes: [],
     async ensure(...names) {
-      for (const name of names) if (!ctx.ws.has(name)) await options.produce(ctx, name);
+      // In step order, whatever order the caller names them in: step 1 before step 2 before step 3,
+      // so the "ran first" notes read as the workshop does (an artifact made meanwhile is skipped).
+      const order = (name: string) => options.stepOf?.(name) ?? Number.MAX_SAFE_INTEGER;
+      const missing = names.filter((name) => !ctx.ws.has(name)).sort((a, b) => order(a) - order(b));
+      for (const name of missing) if (!ctx.ws.has(name)) await options.produce(ctx, name);
     },
     all: !!options.all,
     stepCommand(n, ...extra) {

@@ -79,7 +79,7 @@ function outDirOf(values: OptionValues): string {
 async function runOne(outline: StepOutline, values: OptionValues, io: Io, ui: Ui): Promise<{ code: number; json?: unknown }> {
   const step = await outline.load();
   const commandArgs = [...(values.fixed ? ["--fixed"] : []), ...(typeof values.out === "string" ? ["--out", quoteArg(values.out)] : [])];
-  const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce, commandArgs, all: !!values.all });
+  const ctx = createContext({ outDir: outDirOf(values), fixed: !!values.fixed, verbose: !!values.verbose, ui, produce, stepOf: (artifact) => stepProducing(artifact)?.number, commandArgs, all: !!values.all });
   ctx.ws.ensureWritable();
   let result: unknown;
   try {

@@ -29,7 +29,12 @@ describe("step 5 --signer keyvault", () => {
     const out = workspace();
     const five = await run("5", "--signer", "keyvault", "--out", out);
     expect(five.code).toBe(0);
-    expect(five.out).toMatch(/GET http:\/\/169\.254\.169\.254\/msi\/token\?api-version=2019-08-01&resource=https%3A%2F%2Fvault\.azure\.net/);
+    // App Service's protocol at an App Service-like address (its loopback token service), not at IMDS's.
+    expect(five.out).toContain("$IDENTITY_ENDPOINT = http://127.0.0.1:41741/msi/token  (App Service's local token service; here the mock's, in-process)");
+    expect(five.out).toMatch(/GET http:\/\/127\.0\.0\.1:41741\/msi\/token\?api-version=2019-08-01&resource=https%3A%2F%2Fvault\.azure\.net\n  X-IDENTITY-HEADER: /);
+    expect(five.out).not.toContain("169.254.169.254");
+    // Standalone, it says once and plainly that the mock vault was handed step 1's key.
+    expect(five.out.match(/the mock vault was given .*private-key\.pem when it started: it stands in for a key generated inside Key Vault/g)).toHaveLength(1);
     expect(five.out).toMatch(/POST https:\/\/workshop-vault\.vault\.azure\.net\/keys\/workshop-cert\/[0-9a-f]{32}\/sign\?api-version=7\.4/);
     expect(five.out).toMatch(/never +the private key: it never left the vault/);
     const input = readFileSync(join(out, "signing-input.txt"));
@@ -57,6 +62,15 @@ describe("step 5 --signer keyvault", () => {
     const input = readFileSync(join(out, "signing-input.txt"));
     const cert = new X509Certificate(readFileSync(join(out, "cert.cer")));
     expect(verify("sha256", input, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, readFileSync(join(out, "signature.bin")))).toBe(true);
+  });
+
+  it("on a fresh workspace, the steps it needs run first in step order: 1, 2, 3, 4", async () => {
+    const out = workspace();
+    const five = await run("5", "--fixed", "--signer", "keyvault", "--out", out);
+    expect(five.code).toBe(0);
+    const ran = [...five.out.matchAll(/↳ \S+ was missing, so step (\d) \(/g)].map((m) => Number(m[1]));
+    expect(ran).toEqual([1, 2, 3, 4]);
+    expect(five.out).toContain(`Next: npm run step 6 -- --fixed --out ${out}`);
   });
 
   it("a digest that is not the current signing input's: one sentence, nothing sent", async () => {
