@@ -4,7 +4,7 @@
  * redeem it; when the vault refuses, the kit says what the vault said and what to check.
  */
 import { constants, createHash, verify, X509Certificate } from "node:crypto";
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setupServer } from "msw/node";
 import { afterAll, describe, expect, it } from "vitest";
@@ -71,6 +71,29 @@ describe("step 5 --signer keyvault", () => {
     const ran = [...five.out.matchAll(/↳ \S+ was missing, so step (\d) \(/g)].map((m) => Number(m[1]));
     expect(ran).toEqual([1, 2, 3, 4]);
     expect(five.out).toContain(`Next: npm run step 6 -- --fixed --out ${out}`);
+  });
+
+  it("npm run workshop -- --signer keyvault: step 1 says once that the mock vault gets its key; the end says the signature was made in Key Vault", async () => {
+    const out = workspace();
+    const all = await run("--all", "--signer", "keyvault", "--out", out);
+    expect(all.code).toBe(0);
+    // Once a run, plainly, where the key is written (step 5 does not repeat it inside the workshop).
+    expect(all.out.match(/mock Key Vault is given|mock vault was given/g)).toEqual(["mock Key Vault is given"]);
+    const stepOne = all.out.slice(0, all.out.indexOf("Step 2 ·"));
+    expect(stepOne).toMatch(/private-key\.pem  \(\d+ bytes, mode 0600, keep it secret\)\n(.*\n){1,3}  --signer keyvault: offline, the mock Key Vault is given .*private-key\.pem when it starts\.\n  It stands in for a key generated inside Key Vault/);
+    expect(all.out).toContain("hash → signature (in Key Vault) → JWT → token → API.");
+    expect(all.out.trimEnd().split("\n").at(-1)).toBe("  The signature was made in Key Vault: the kit sent step 4's digest and got the signature back. The private key never left the vault.");
+    // And it is true: the signature verifies with the certificate, and Graph answered.
+    expect(verify("sha256", readFileSync(join(out, "signing-input.txt")), new X509Certificate(readFileSync(join(out, "cert.cer"))).publicKey, readFileSync(join(out, "signature.bin")))).toBe(true);
+    expect(existsSync(join(out, "api-response.json"))).toBe(true);
+  });
+
+  it("without --signer keyvault, the workshop neither mentions the vault at the end nor in step 1", async () => {
+    const out = workspace();
+    const all = await run("--all", "--out", out);
+    expect(all.code).toBe(0);
+    expect(all.out).not.toMatch(/mock Key Vault is given|in Key Vault\)|made in Key Vault/);
+    expect(all.out).toContain("hash → signature → JWT → token → API.");
   });
 
   it("a digest that is not the current signing input's: one sentence, nothing sent", async () => {
