@@ -28,6 +28,7 @@ export function renderRun(run: LabRun, ui: Ui): string[] {
     ...ui.section("4 · the fix"),
     ...fixLines(run, ui),
     ...ui.section(`5 · again: ${run.second.answer.status}${run.outcome.fixedOk ? " ✓" : " ✗"}`),
+    ...againCallLines(run.second, ui),
     ...changedLines(run, ui),
     ...answerLines(run.second.answer, ui),
   ];
@@ -39,11 +40,29 @@ function marked(ui: Ui, focus: string[], name: string, value: string): string {
   return focus.includes(name) ? `${ui.paint("bad", value)}  ${ui.paint("bad", MARK)}` : value;
 }
 
+/** The app's own calls before the token request, one a line: method, URL, the header that matters, status. */
+function callLines(stage: StageView, ui: Ui): string[] {
+  if (!stage.calls?.length) return [];
+  return [
+    `  ${ui.paint("dim", "first, the Function's calls (the mock managed identity and Key Vault, in this process):")}`,
+    ...stage.calls.map((c) => `    ${ui.paint("em", c.method.padEnd(4))} ${c.url}  ${ui.paint("dim", `${c.header[0]}:`)} ${c.header[1]}  ${c.status < 300 ? ui.paint("ok", `← ${c.status}`) : ui.paint("bad", `← ${c.status}`)}`),
+    `  ${ui.paint("dim", "then the token request:")}`,
+  ];
+}
+
+/** The same calls, made again for the fixed request: one line with their statuses. */
+function againCallLines(stage: StageView, ui: Ui): string[] {
+  if (!stage.calls?.length) return [];
+  const statuses = stage.calls.map((c) => (c.status < 300 ? ui.paint("ok", String(c.status)) : ui.paint("bad", String(c.status)))).join(" ");
+  return [`  ${ui.paint("dim", `the Function's ${stage.calls.length} calls again (${stage.calls.map((c) => `${c.method} ${new URL(c.url).pathname.split("/").at(-1)}`).join(", ")}):`)} ← ${statuses}`];
+}
+
 function requestLines(stage: StageView, focus: string[], ui: Ui): string[] {
   const { request, jwt, graphCall } = stage;
-  const lines = graphCall
+  const lines = callLines(stage, ui);
+  lines.push(...(graphCall
     ? [`  ${ui.paint("dim", "with the app's own Graph token (from the token endpoint; no Graph permission needed):")}`, `  ${ui.paint("em", "POST")} ${marked(ui, focus, "url", graphCall.url)}`]
-    : [`  ${ui.paint("em", "POST")} ${marked(ui, focus, "url", request.url)}`];
+    : [`  ${ui.paint("em", "POST")} ${marked(ui, focus, "url", request.url)}`]));
   const rows: [string, string][] = (graphCall?.fields ?? request.fields).map(([name, value]) => [name, marked(ui, focus, name, shorten(value, 72))]);
   // A focused form field that is not there at all is the mistake: show its absence.
   for (const name of ["client_id", "scope", "client_assertion_type", "client_assertion"])
@@ -188,6 +207,9 @@ function changedLines(run: LabRun, ui: Ui): string[] {
       if (value !== undefined) rows.push([name, ui.paint("ok", value)]);
     }
   }
+  // A JWT whose standard base64 was fixed along the way: say so, since its decoded rows are the same.
+  const standard = (stage?: StageView) => stage?.jwt?.notes.some((n) => n.includes("standard base64")) ?? false;
+  if (standard(run.first) && second.jwt && !standard(second)) rows.push([`${second.jwt.field} segments`, ui.paint("ok", "base64url now: no + / or =")]);
   const lines = rows.length ? ui.fields(rows, 4) : [];
   if (run.focus.includes("registered")) lines.push(...registeredLines(second, false, ui));
   return lines;

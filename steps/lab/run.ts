@@ -9,7 +9,7 @@ import type { KeyCredential } from "../../mock-aad/registry.ts";
 import type { LabContext } from "./context.ts";
 import { askDoctor, type DoctorFinding } from "./doctor.ts";
 import { registeredFor, sendToEntra, type EntraAnswer } from "./entra.ts";
-import type { Attempt, FixText, LabRequest, Scenario } from "./scenario.ts";
+import type { Attempt, FixText, LabRequest, Scenario, ServiceCall } from "./scenario.ts";
 
 /** A JWT found in the request, decoded for display (tolerantly: a faulty one is the point). */
 export interface ShownJwt {
@@ -34,6 +34,8 @@ export interface RegisteredView {
 
 export interface StageView {
   request: LabRequest;
+  /** The app's calls to other services before the token request (the managed identity, Key Vault). */
+  calls?: ServiceCall[];
   /** A Graph key action after the token request: its URL and body fields (jwt is then its proof). */
   graphCall?: { url: string; fields: [string, string][] };
   jwt?: ShownJwt;
@@ -115,7 +117,7 @@ export function doctorNamed(scenario: Scenario, doctor: DoctorFinding): boolean 
 
 async function stage(ctx: LabContext, attempt: Attempt, label: string): Promise<StageView> {
   const answer = await sendToEntra(ctx, attempt, label);
-  const view: StageView = { request: attempt.request, registered: registeredView(registeredFor(ctx, attempt)), answer };
+  const view: StageView = { request: attempt.request, ...(attempt.calls ? { calls: attempt.calls } : {}), registered: registeredView(registeredFor(ctx, attempt)), answer };
   if (attempt.keyAction) {
     const { keyCredential, passwordCredential, proof } = attempt.keyAction.body;
     const fields: [string, string][] = [...Object.entries(keyCredential).map(([k, v]) => [`keyCredential.${k}`, String(v)] as [string, string]), ["passwordCredential", String(passwordCredential)], ["proof", proof]];

@@ -25,8 +25,19 @@ export interface LabKeyAction {
   thenRequest: LabRequest;
 }
 
+/** A call the app makes before the token request (the managed identity, Key Vault): shown one a line. */
+export interface ServiceCall {
+  method: string;
+  url: string;
+  /** The header that matters: the identity secret, or the bearer token (shortened). */
+  header: [string, string];
+  status: number;
+}
+
 export interface Attempt {
   request: LabRequest;
+  /** What the app asked other services first, in order (seed 001's Function: its managed identity, then Key Vault). */
+  calls?: ServiceCall[];
   /** Then this Graph call: the answer shown is Graph's. */
   keyAction?: LabKeyAction;
   /** The certificates registered on the demo app (Certificates & secrets); default: the app's current certificate. */

@@ -84,7 +84,9 @@ export function checkShape(s: AssertionState): void {
     }
     if (standard.length) {
       problems.push("standard base64");
-      found.push({ id: "segment-standard-base64", detail: `${standard[0]}.`, evidence: standard.slice(0, 4).map((text) => ["segment", text] as [string, string]) });
+      // The detail says what is wrong in general; the evidence rows name each place (once: the
+      // detail used to repeat the first row word for word).
+      found.push({ id: "segment-standard-base64", detail: "The JWT holds standard base64 (+, / or = padding) where base64url (RFC 7515 §2) has - and _ and no padding.", evidence: standard.slice(0, 4).map((text) => ["segment", text] as [string, string]) });
     }
     for (const seg of literalAt ? [] : [jws.header, jws.payload]) {
       if (!seg || !seg.bytes || seg.bytes.length === 0) continue;
