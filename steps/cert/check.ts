@@ -9,7 +9,8 @@ import { parseCertificate, windowsThumbprint } from "../../lib/formats/x509/inde
 import { readCertificate } from "../doctor/cli.ts";
 import { loadCredential, refuseDemoAgainstRealEntra } from "../profile/credential.ts";
 import type { CertLifeIo } from "../profile/io.ts";
-import { ENV_NAME, SCOPE_DEFAULT, readProfile, type Profile } from "../profile/profile.ts";
+import { passwordFromEnv } from "../password-env.ts";
+import { SCOPE_DEFAULT, readProfile, type Profile } from "../profile/profile.ts";
 import { profileToken } from "../token/acquire.ts";
 import type { Ui } from "../ui.ts";
 import { getApplication, type GraphApplication } from "./graph.ts";
@@ -50,10 +51,8 @@ export async function checkProfile(name: string, warnDays: number, io: CertLifeI
 }
 
 export async function checkFile(path: string, passwordEnv: string | undefined, warnDays: number, io: CertLifeIo): Promise<CheckResult> {
-  if (passwordEnv !== undefined && !ENV_NAME.test(passwordEnv)) throw new KitError("USAGE", `--password-env ${passwordEnv} is not an environment variable's name.`, "Give the variable's name, never the password itself.");
-  const password = passwordEnv ? io.env[passwordEnv] : undefined;
-  if (passwordEnv && password === undefined) throw new KitError("PFX_PASSWORD", `$${passwordEnv} is not set, so ${path} cannot be opened.`, `Set it (export ${passwordEnv}=…), or check the public .cer instead.`);
-  const { der } = await readCertificate(path, password);
+  const password = passwordEnv !== undefined ? passwordFromEnv(passwordEnv, io.env, path) : undefined;
+  const { der } = await readCertificate(path, password, { as: "as FILE (npm run cert -- check FILE)", passwordFlags: "--password-env VAR" });
   const report = judgeExpiry({ local: localCertificate(der), now: io.now(), warnDays });
   return { report, exitCode: report.exitCode, file: path };
 }

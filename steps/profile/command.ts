@@ -12,6 +12,7 @@ import type { CertLifeIo } from "./io.ts";
 import { confirm } from "./prompt.ts";
 import { absolutePath, authorityOrigin, checkProfileName, ENV_NAME, graphApiBase, GRAPH_BASE_DEFAULT, parseProfile, profileJson, profileNames, readProfile, removeProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "./profile.ts";
 import { kitHome, writePrivateFile } from "./store.ts";
+import { checkEnvName } from "../password-env.ts";
 import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
 import { ENTRA_AUTHORITY_HOST } from "../../lib/entra/assertion.ts";
 
@@ -114,7 +115,7 @@ async function certificateFrom(values: Values, io: CertLifeIo, profileName: stri
   if (values.pfx !== undefined && values.pem !== undefined) throw new KitError("USAGE", "Give --pfx or --pem, not both.", "A profile has one certificate file.");
   if (values.pem !== undefined && values["password-env"] !== undefined) throw new KitError("USAGE", "--password-env goes with --pfx: a PEM file here holds an unencrypted key.", "Leave --password-env out, or use the PFX.");
   const passwordEnv = values["password-env"];
-  if (passwordEnv !== undefined && !ENV_NAME.test(passwordEnv)) throw new KitError("USAGE", `--password-env ${passwordEnv} is not an environment variable's name: give the name, never the password itself.`, "For example --password-env MYAPP_PFX_PASSWORD, after export MYAPP_PFX_PASSWORD=….");
+  if (passwordEnv !== undefined) checkEnvName(passwordEnv);
   if (values.pem !== undefined) return { pem: absolutePath(values.pem) };
   if (values.pfx !== undefined) return { pfx: absolutePath(values.pfx), ...(passwordEnv ? { passwordEnv } : {}) };
   if (current) {

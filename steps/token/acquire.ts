@@ -76,7 +76,17 @@ export function refusal(text: string, profile: Profile, credential: Credential |
   const e = explained.error;
   const first = explained.causes[0];
   const cause = first ? ` Most likely: ${first.title.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())} (${first.detail.replace(/\.$/, "")}).` : "";
-  return new KitError("TOKEN_REFUSED", `Entra answered AADSTS${e.code}: ${e.meaning.replace(/\.$/, "")}.${cause}`, `${first?.fix ?? e.fix} Then npm run cert -- check --profile ${profile.name}; for every detail: npm run doctor -- '<the error text>' --cert ${credential?.file ?? "CERT"}.`);
+  return new KitError("TOKEN_REFUSED", `Entra answered AADSTS${e.code}: ${e.meaning.replace(/\.$/, "")}.${cause}`, `${first?.fix ?? e.fix} Then npm run cert -- check --profile ${profile.name}; for every detail: ${doctorCommand(profile, credential)}.`);
+}
+
+/** The doctor with the certificate that signed: a PEM file as it is, a PFX with the variable that opens it (the doctor's --password-env, as the profile's). */
+export function doctorCommand(profile: Profile, credential: Credential | undefined): string {
+  const command = "npm run doctor -- '<the error text>'";
+  if (!credential) return command;
+  const ref = profile.certificate;
+  if (credential.password === undefined || credential.password === "") return `${command} --cert ${credential.file}`; // PEM, or a PFX without a password
+  if ("pfx" in ref && ref.passwordEnv) return `${command} --cert ${credential.file} --password-env ${ref.passwordEnv}`;
+  return `${command} --cert ${credential.file} --password-env VAR (VAR: a variable holding the PFX password)`;
 }
 
 /** fetch with the kit's one sentence for a host that cannot be reached. */
