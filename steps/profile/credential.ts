@@ -67,8 +67,9 @@ function readable(path: string, what: string, profileName: string, context: Prof
     const code = (error as NodeJS.ErrnoException).code;
     const flag = `--${what.startsWith("PFX") ? "pfx" : "pem"}`;
     const hint = context.adding ? `Check the path, then ${changeCommand(profileName, `the right ${flag} FILE`, context)}.` : `Put the file back, or point the profile at it: ${changeCommand(profileName, `${flag} FILE`)}.`;
-    if (code === "ENOENT") throw new KitError("FILE_NOT_FOUND", `The profile "${profileName}" names the ${what} ${path}, which does not exist.`, hint);
-    if (code === "EISDIR") throw new KitError("FILE_NOT_FOUND", `The profile "${profileName}" names ${path} as its ${what}, and it is a folder.`, hint);
+    const named = context.adding ? `${flag} names` : `The profile "${profileName}" names`; // while adding, there is no profile yet
+    if (code === "ENOENT") throw new KitError("FILE_NOT_FOUND", `${named} the ${what} ${path}, which does not exist.`, hint);
+    if (code === "EISDIR") throw new KitError("FILE_NOT_FOUND", `${named} ${path} as the ${what}, and it is a folder.`, hint);
     throw new KitError("FILE_READ", `Cannot read the ${what} ${path} (${code ?? String(error)}).`, "Check the file's permissions: it should be yours, mode 0600.");
   }
 }

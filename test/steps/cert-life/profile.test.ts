@@ -105,6 +105,7 @@ describe("npm run profile: bad input is one sentence, exit 1, nothing overwritte
     const { lab } = await labWithProfile();
     const r = await lab.addProfile("p4", join(lab.files, "no-such.pfx"));
     expect(r.code).toBe(1);
+    expect(r.err).toContain(`✗ --pfx names the PFX file ${join(lab.files, "no-such.pfx")}, which does not exist.\n`);
     expect(r.err).toContain("→ Check the path, then run npm run profile -- add p4 … again with the right --pfx FILE (nothing was saved).");
     expect(r.err).not.toContain("profile -- edit");
     // The hint is right: p4 does not exist, so edit would answer "There is no profile".
