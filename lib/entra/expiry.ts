@@ -107,6 +107,12 @@ export interface ExpiryInput {
   local: LocalCertificate;
   /** The app's keyCredentials; leave out when they were not looked up. */
   registered?: RegisteredKey[];
+  /**
+   * The token endpoint answered AADSTS700027 "the key was not found" with this certificate's thumbprint
+   * (the catalog's 700027-not-registered): Entra itself says it is not registered, though its
+   * keyCredentials could not be read (Graph needs a token, and this certificate gets none).
+   */
+  refusedAsUnregistered?: boolean;
   now: Date;
   warnDays: number;
 }
@@ -121,7 +127,7 @@ export function judgeExpiry(input: ExpiryInput): ExpiryReport {
   const until = localKey?.end && localKey.end < local.notAfter ? localKey.end : local.notAfter;
   const from = localKey?.start && localKey.start > local.notBefore ? localKey.start : local.notBefore;
   let status: ExpiryStatus = statusAt(from, until, now, warnDays);
-  if (status !== "expired" && verdicts && !localKey) status = "not-registered";
+  if (status !== "expired" && ((verdicts && !localKey) || input.refusedAsUnregistered)) status = "not-registered";
   const exitCode = status === "ok" ? 0 : status === "expiring" ? 1 : 2;
   return { status, exitCode, now, warnDays, local, until, daysLeft: daysBetween(now, until), ...(verdicts ? { registered: verdicts } : {}), ...(localKey ? { localKey } : {}) };
 }

@@ -9,8 +9,9 @@ import { parseCertificate, windowsThumbprint } from "../../lib/formats/x509/inde
 import { readCertificate } from "../doctor/cli.ts";
 import { loadCredential, refuseDemoAgainstRealEntra } from "../profile/credential.ts";
 import type { CertLifeIo } from "../profile/io.ts";
-import { ENV_NAME, SCOPE_DEFAULT, readProfile, type Profile } from "../profile/profile.ts";
-import { profileToken } from "../token/acquire.ts";
+import { passwordFromEnv } from "../password-env.ts";
+import { SCOPE_DEFAULT, readProfile, type Profile } from "../profile/profile.ts";
+import { EntraRefusal, profileToken } from "../token/acquire.ts";
 import type { Ui } from "../ui.ts";
 import { getApplication, type GraphApplication } from "./graph.ts";
 
@@ -22,6 +23,8 @@ export interface CheckResult {
   application?: Pick<GraphApplication, "id" | "displayName">;
   /** Why the registration could not be read (then the exit code is 2: nobody can tell whether Entra accepts it). */
   lookupError?: string;
+  /** Entra refused this certificate's token request as not registered (AADSTS700027): the verdict is known without Graph. */
+  refusedAsUnregistered?: string;
 }
 
 export function localCertificate(der: Uint8Array): LocalCertificate {
@@ -36,30 +39,40 @@ export async function checkProfile(name: string, warnDays: number, io: CertLifeI
   const local = localCertificate(credential.certificate.der);
   let application: GraphApplication | undefined;
   let lookupError: string | undefined;
+  let refusedAsUnregistered: string | undefined;
   try {
     // Graph's own token, whatever scope the profile's scripts use.
     const token = await profileToken(profile, io, { scope: SCOPE_DEFAULT, credential });
     application = await getApplication(profile, token.accessToken, io);
   } catch (error) {
     if (!(error instanceof KitError)) throw error;
-    lookupError = error.message;
+    // "The key was not found" with this certificate's thumbprint: Entra has answered the question itself.
+    if (error instanceof EntraRefusal && error.catalogId === "700027-not-registered") refusedAsUnregistered = error.message;
+    else lookupError = error.message;
   }
-  const report = judgeExpiry({ local, ...(application ? { registered: application.keyCredentials } : {}), now: io.now(), warnDays });
+  const report = judgeExpiry({ local, ...(application ? { registered: application.keyCredentials } : {}), ...(refusedAsUnregistered ? { refusedAsUnregistered: true } : {}), now: io.now(), warnDays });
   const exitCode = lookupError ? 2 : report.exitCode;
-  return { report, exitCode, file: credential.file, profile, ...(application ? { application: { id: application.id, displayName: application.displayName } } : {}), ...(lookupError ? { lookupError } : {}) };
+  return {
+    report,
+    exitCode,
+    file: credential.file,
+    profile,
+    ...(application ? { application: { id: application.id, displayName: application.displayName } } : {}),
+    ...(lookupError ? { lookupError } : {}),
+    ...(refusedAsUnregistered ? { refusedAsUnregistered } : {}),
+  };
 }
 
 export async function checkFile(path: string, passwordEnv: string | undefined, warnDays: number, io: CertLifeIo): Promise<CheckResult> {
-  if (passwordEnv !== undefined && !ENV_NAME.test(passwordEnv)) throw new KitError("USAGE", `--password-env ${passwordEnv} is not an environment variable's name.`, "Give the variable's name, never the password itself.");
-  const password = passwordEnv ? io.env[passwordEnv] : undefined;
-  if (passwordEnv && password === undefined) throw new KitError("PFX_PASSWORD", `$${passwordEnv} is not set, so ${path} cannot be opened.`, `Set it (export ${passwordEnv}=…), or check the public .cer instead.`);
-  const { der } = await readCertificate(path, password);
+  const password = passwordEnv !== undefined ? passwordFromEnv(passwordEnv, io.env, path) : undefined;
+  const { der } = await readCertificate(path, password, { as: "as FILE", passwordFlags: "--password-env VAR" });
   const report = judgeExpiry({ local: localCertificate(der), now: io.now(), warnDays });
   return { report, exitCode: report.exitCode, file: path };
 }
 
+/** A date as the check prints them all: UTC to the second (2026-01-15T09:00:00Z). */
 function day(d: Date): string {
-  return d.toISOString().replace(/\.000Z$/, "Z");
+  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function left(days: number): string {
@@ -86,6 +99,8 @@ export function renderCheck(r: CheckResult, ui: Ui): string[] {
       const until = v.key.end ? `until ${day(v.key.end)} (${left(v.daysLeft!)})` : "no end date";
       lines.push(`  ${mark} ${v.key.keyId}  ${until}${v.local ? ui.paint("em", "  ← this certificate") : ""}`, `      ${ui.paint("dim", `${v.key.displayName ?? ""}${v.key.customKeyIdentifier ? `, thumbprint ${v.key.customKeyIdentifier}` : ""}`)}`);
     }
+  } else if (r.refusedAsUnregistered) {
+    lines.push("", ui.warn(`Entra refused a token for this certificate as not registered on the app (AADSTS700027, "The key was not found"), so Graph was not asked for the app's certificates.`));
   } else if (r.lookupError) {
     lines.push("", ui.warn(`The app's registered certificates could not be read: ${r.lookupError}`));
   } else {
@@ -101,7 +116,7 @@ function verdict(r: CheckResult, ui: Ui): string[] {
   const rotate = `npm run cert -- rotate --profile ${name}`;
   const manual = `make a new certificate (npm run step 1 -- --new), upload its cert.cer (portal: Certificates & secrets), then npm run profile -- edit ${name} --pfx .workshop/cert.pfx`;
   if (r.lookupError && report.status !== "expired" && report.status !== "not-yet-valid")
-    return [`${ui.paint("bad", "✗ Unknown (exit 2):")} the certificate is ${left(report.daysLeft)}, but whether Entra accepts it could not be read.`, `  ${ui.paint("dim", "Fix what the line above says, then run this again.")}`];
+    return [`${ui.paint("bad", "✗ Unknown (exit 2):")} the certificate has ${left(report.daysLeft)}, but whether Entra accepts it could not be read.`, `  ${ui.paint("dim", "Fix what the line above says, then run this again.")}`];
   switch (report.status) {
     case "ok":
       return [
@@ -121,7 +136,7 @@ function verdict(r: CheckResult, ui: Ui): string[] {
     case "not-registered":
       return [
         `${ui.paint("bad", "✗ Not registered (exit 2):")} the app has no certificate with thumbprint ${report.local.thumbprintSha1}; Entra answers AADSTS700027.`,
-        `  ${ui.paint("dim", `Upload this certificate's .cer, or point the profile at the registered one: npm run profile -- edit ${name} --pfx FILE.`)}`,
+        `  ${ui.paint("dim", `Upload this certificate's .cer (portal: Certificates & secrets), or, if the app was rotated elsewhere, switch the profile to the current certificate: npm run profile -- edit ${name} --pfx FILE.`)}`,
       ];
   }
 }
@@ -129,7 +144,7 @@ function verdict(r: CheckResult, ui: Ui): string[] {
 export function checkJson(r: CheckResult): unknown {
   const { report } = r;
   return {
-    status: r.lookupError && report.status !== "expired" ? "unknown" : report.status,
+    status: r.lookupError && report.status !== "expired" && report.status !== "not-yet-valid" ? "unknown" : report.status,
     exitCode: r.exitCode,
     profile: r.profile?.name ?? null,
     file: r.file,
@@ -140,5 +155,6 @@ export function checkJson(r: CheckResult): unknown {
     application: r.application ?? null,
     registered: report.registered?.map((v) => ({ keyId: v.key.keyId, displayName: v.key.displayName ?? null, customKeyIdentifier: v.key.customKeyIdentifier ?? null, startDateTime: v.key.start ?? null, endDateTime: v.key.end ?? null, daysLeft: v.daysLeft ?? null, status: v.status, local: v.local })) ?? null,
     lookupError: r.lookupError ?? null,
+    tokenRefusal: r.refusedAsUnregistered ?? null,
   };
 }

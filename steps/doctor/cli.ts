@@ -1,5 +1,5 @@
 /**
- * `npm run doctor -- <assertion | FILE> [--cert FILE] [--password P] [--client-id ID] [--tenant ID] [--json]`
+ * `npm run doctor -- <assertion | FILE> [--cert FILE] [--password-env VAR | --password P] [--client-id ID] [--tenant ID] [--json]`
  *
  * Reads a client assertion (a JWT, a file holding one, a form body or a curl command line) or a
  * pasted Entra error, from the argument or from stdin, and prints lib/entra/doctor's diagnosis (the files a
@@ -19,6 +19,7 @@ import { readPfx } from "../../lib/formats/pkcs12/index.ts";
 import { parseCertificate } from "../../lib/formats/x509/index.ts";
 import { formatRows, fromTypedFolder, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, terminalIo, type CommandSpec, type Io, type OptionTable } from "../command.ts";
 import { Ui } from "../ui.ts";
+import { passwordFromEnv } from "../password-env.ts";
 import { renderDiagnosis, renderThumbprintConversion } from "./render.ts";
 
 /** At most this many bytes are read from a file or stdin (a client assertion is 1–4 KB). */
@@ -35,11 +36,14 @@ export interface DoctorIo extends Io {
   now?: () => Date;
   /** How long stdin may stay silent before the doctor gives up (default STDIN_IDLE_MS). */
   stdinIdleMs?: number;
+  /** The environment --password-env reads (default: process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 const OPTIONS = {
-  cert: { type: "string", value: "FILE", description: "the certificate registered on the app: .cer (DER), .pem or .pfx/.p12 (with --password)" },
-  password: { type: "string", value: "P", description: "the PFX password" },
+  cert: { type: "string", value: "FILE", description: "the certificate registered on the app: .cer (DER), .pem or .pfx/.p12 (with --password-env)" },
+  "password-env": { type: "string", value: "VAR", description: "the environment variable that holds the PFX password (as profiles take it)" },
+  password: { type: "string", value: "P", description: "the PFX password itself (it stays in the shell's history: prefer --password-env)" },
   "client-id": { type: "string", value: "ID", description: "the Application (client) ID (the form's client_id wins when there is one)" },
   tenant: { type: "string", value: "ID", description: "the tenant the request goes to: Directory (tenant) ID or domain (a curl URL's tenant wins)" },
   thumbprint: { type: "string", value: "T", description: "convert a thumbprint: Windows hex (SHA-1 or SHA-256) → x5t / x5t#S256, or an x5t back to hex" },
@@ -65,7 +69,7 @@ function help(ui: Ui): string {
     ...ui.fields(
       [
         ["a JWT", "npm run doctor -- eyJhbGciOi… --cert cert.cer"],
-        ["a file holding one", "npm run doctor -- client-assertion.jwt --cert cert.pfx --password P"],
+        ["a file holding one", "npm run doctor -- client-assertion.jwt --cert cert.pfx --password-env MYAPP_PFX_PASSWORD"],
         ["a form body / curl", "npm run doctor -- \"$(cat request.txt)\"   or   npm run doctor < request.txt"],
         ["an Entra error", "npm run doctor -- '{\"error\":\"invalid_client\",\"error_description\":\"AADSTS700027: …\"}'"],
         ["a thumbprint", "npm run doctor -- --thumbprint 84E05C1D98BCE3A5421D225B140B36E86A3D5534"],
@@ -100,11 +104,14 @@ export async function runDoctor(argv: string[], io: DoctorIo): Promise<number> {
     const now = values.now !== undefined ? parseNow(values.now) : (io.now ?? (() => new Date()))();
     if (typeof values["client-id"] === "string") checkClientId(values["client-id"]);
     if (typeof values.tenant === "string") checkTenant(values.tenant);
-    if (values.password !== undefined && values.cert === undefined) throw new KitError("USAGE", "--password goes with --cert FILE.pfx, and no --cert was given.", "Add --cert with the .pfx file, or leave --password out.");
+    for (const flag of ["password", "password-env"] as const)
+      if (values[flag] !== undefined && values.cert === undefined) throw new KitError("USAGE", `--${flag} goes with --cert FILE.pfx, and no --cert was given.`, `Add --cert with the .pfx file, or leave --${flag} out.`);
+    if (values.password !== undefined && values["password-env"] !== undefined) throw new KitError("USAGE", "Give --password-env or --password, not both.", "--password-env VAR is the one that keeps the password out of the shell's history.");
 
     const input = await readAssertionInput(positionals, io);
     const files = readCurlFiles(input);
-    const certificate = typeof values.cert === "string" ? await readCertificate(values.cert, values.password) : undefined;
+    const password = values["password-env"] !== undefined ? passwordFromEnv(values["password-env"], io.env ?? process.env, values.cert!) : values.password;
+    const certificate = typeof values.cert === "string" ? await readCertificate(values.cert, password) : undefined;
     const diagnosis = diagnose({
       text: input.text,
       textSource: input.source,
@@ -266,12 +273,22 @@ function readCurlFiles(input: AssertionInput): Record<string, string> | undefine
 
 // ── The certificate ──────────────────────────────────────────────────────────────────────────────
 
+/** How the command line gave the certificate file, for the hints: the doctor's --cert, or `cert check`'s FILE. */
+export interface CertificateGiven {
+  /** "to --cert", "as FILE": how the path was given. */
+  as: string;
+  /** The flags that give a PFX's password. */
+  passwordFlags: string;
+}
+
+const DOCTOR_CERT: CertificateGiven = { as: "to --cert", passwordFlags: "--password-env VAR (or --password P)" };
+
 /** Reads --cert: DER (.cer/.der/.crt), PEM (the first CERTIFICATE block), or PFX/PKCS#12 (its first certificate). */
-export async function readCertificate(path: string, password: string | undefined): Promise<{ der: Uint8Array; source: string }> {
-  if (!existsSync(path)) throw new KitError("NO_FILE", `There is no certificate file ${path}.`, "Check the path given to --cert (.cer, .pem or .pfx).");
+export async function readCertificate(path: string, password: string | undefined, given: CertificateGiven = DOCTOR_CERT): Promise<{ der: Uint8Array; source: string }> {
+  if (!existsSync(path)) throw new KitError("NO_FILE", `There is no certificate file ${path}.`, `Check the path given ${given.as} (.cer, .pem or .pfx).`);
   const stat = statSync(path);
-  if (stat.isDirectory()) throw new KitError("NOT_A_FILE", `${path} is a folder, not a certificate file.`, "Give --cert the .cer, .pem or .pfx file.");
-  if (stat.size > MAX_CERT_BYTES) throw new KitError("NOT_CERTIFICATE", `${path} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, far too big for a certificate (a few KB).`, "Give --cert the .cer, .pem or .pfx file of the app's certificate.");
+  if (stat.isDirectory()) throw new KitError("NOT_A_FILE", `${path} is a folder, not a certificate file.`, `Give the .cer, .pem or .pfx file ${given.as}.`);
+  if (stat.size > MAX_CERT_BYTES) throw new KitError("NOT_CERTIFICATE", `${path} is ${(stat.size / 1024 / 1024).toFixed(1)} MB, far too big for a certificate (a few KB).`, `Give the .cer, .pem or .pfx file of the app's certificate ${given.as}.`);
   const bytes = new Uint8Array(readFileSync(path));
   if (bytes.length === 0) throw new KitError("NOT_CERTIFICATE", `${path} is empty.`, "Export the certificate again (.cer from Windows, or cert.pem).");
   const name = basename(path);
@@ -282,7 +299,7 @@ export async function readCertificate(path: string, password: string | undefined
       return { der: contents.certificates[0]!, source: `${name} (PFX)` };
     } catch (error) {
       if (error instanceof KitError && error.code === "PFX_PASSWORD" && password === undefined)
-        throw new KitError("PFX_PASSWORD", `${name} is a password-protected PFX and no --password was given.`, "Add --password with the password it was exported with.");
+        throw new KitError("PFX_PASSWORD", `${name} is a password-protected PFX and no password was given.`, `Add ${given.passwordFlags} with the password it was exported with, or give the public certificate (.cer) instead, which needs no password.`);
       if (error instanceof KitError && error.code === "PFX_NO_KEY") {
         // The doctor only needs the certificate; a PFX without a key still has it.
         throw new KitError("PFX_NO_KEY", `${name} holds no private key; the doctor only needs the certificate, so give it the .cer or .pem instead.`, "Export the certificate alone (Export-Certificate -FilePath cert.cer) or openssl pkcs12 -in file.pfx -nokeys -out cert.pem.");
@@ -297,7 +314,7 @@ export async function readCertificate(path: string, password: string | undefined
     const cert = blocks.find((b) => b.label === "CERTIFICATE" || b.label === "X509 CERTIFICATE" || b.label === "TRUSTED CERTIFICATE");
     if (!cert) {
       const labels = [...new Set(blocks.map((b) => b.label))].join(", ");
-      throw new KitError("NOT_CERTIFICATE", `${name} holds no CERTIFICATE block (it holds ${labels || "no PEM block"}).`, "Give --cert the certificate (cert.pem or cert.cer), not the private key.");
+      throw new KitError("NOT_CERTIFICATE", `${name} holds no CERTIFICATE block (it holds ${labels || "no PEM block"}).`, `Give the certificate (cert.pem or cert.cer) ${given.as}, not the private key.`);
     }
     parseCertificate(cert.der);
     return { der: cert.der, source: `${name} (PEM)` };
@@ -314,7 +331,7 @@ export async function readCertificate(path: string, password: string | undefined
         if (pfxError instanceof KitError && (pfxError.code === "PFX_PASSWORD" || pfxError.code === "PFX_NO_KEY")) throw pfxError;
       }
     }
-    if (error instanceof KitError) throw new KitError(error.code, `${name}: ${error.message}`, error.hint ?? "Give --cert a .cer (DER), .pem or .pfx file.");
+    if (error instanceof KitError) throw new KitError(error.code, `${name}: ${error.message}`, error.hint ?? `Give a .cer (DER), .pem or .pfx file ${given.as}.`);
     throw error;
   }
 }

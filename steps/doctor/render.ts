@@ -180,6 +180,13 @@ function renderError(d: Diagnosis, ui: Ui): string[] {
       ...(entry ? [["answer", `HTTP ${entry.status} ${entry.error}`] as [string, string]] : []),
     ]),
   );
+  if (e.variants) {
+    lines.push(...ui.section(`AADSTS${e.code}'s ${e.variants.length} answers, and what in Entra's text tells each`));
+    for (const v of e.variants) {
+      lines.push("", `  ${ui.chalk.bold(v.catalogId)}  ${ui.paint("dim", `HTTP ${v.status} ${v.error}${v.evidence === "inferred" ? ", inferred" : ""}`)}`);
+      lines.push(...ui.fields([["tell", wrapText(v.tell, 84).join("\n")], ["means", wrapText(v.meaning, 84).join("\n")], ["fix", wrapText(v.fix, 84).join("\n")], ...(v.likelyCauses.length ? ([["causes", wrapText(v.likelyCauses.join(", "), 84).join("\n")]] as [string, string][]) : [])], 4));
+    }
+  }
   if (d.causes.length) {
     lines.push(...ui.section("Likely causes, most likely first"));
     // In full: the causes the text itself points to (they have evidence), else the first one.

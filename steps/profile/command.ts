@@ -7,11 +7,12 @@ import { readFileSync } from "node:fs";
 import { KitError } from "../../lib/errors.ts";
 import { formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type CommandSpec, type OptionTable } from "../command.ts";
 import { Ui } from "../ui.ts";
-import { loadCredential, refuseDemoAgainstRealEntra, type Credential } from "./credential.ts";
+import { loadCredential, refuseDemoAgainstRealEntra, type Credential, type ProfileContext } from "./credential.ts";
 import type { CertLifeIo } from "./io.ts";
 import { confirm } from "./prompt.ts";
 import { absolutePath, authorityOrigin, checkProfileName, ENV_NAME, graphApiBase, GRAPH_BASE_DEFAULT, parseProfile, profileJson, profileNames, readProfile, removeProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "./profile.ts";
 import { kitHome, writePrivateFile } from "./store.ts";
+import { checkEnvName } from "../password-env.ts";
 import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
 import { ENTRA_AUTHORITY_HOST } from "../../lib/entra/assertion.ts";
 
@@ -114,7 +115,7 @@ async function certificateFrom(values: Values, io: CertLifeIo, profileName: stri
   if (values.pfx !== undefined && values.pem !== undefined) throw new KitError("USAGE", "Give --pfx or --pem, not both.", "A profile has one certificate file.");
   if (values.pem !== undefined && values["password-env"] !== undefined) throw new KitError("USAGE", "--password-env goes with --pfx: a PEM file here holds an unencrypted key.", "Leave --password-env out, or use the PFX.");
   const passwordEnv = values["password-env"];
-  if (passwordEnv !== undefined && !ENV_NAME.test(passwordEnv)) throw new KitError("USAGE", `--password-env ${passwordEnv} is not an environment variable's name: give the name, never the password itself.`, "For example --password-env MYAPP_PFX_PASSWORD, after export MYAPP_PFX_PASSWORD=….");
+  if (passwordEnv !== undefined) checkEnvName(passwordEnv);
   if (values.pem !== undefined) return { pem: absolutePath(values.pem) };
   if (values.pfx !== undefined) return { pfx: absolutePath(values.pfx), ...(passwordEnv ? { passwordEnv } : {}) };
   if (current) {
@@ -135,10 +136,10 @@ async function certificateFrom(values: Values, io: CertLifeIo, profileName: stri
 }
 
 /** The certificate opens with what the profile says (so that a typo is found now, not at 3 am); nothing is written otherwise. */
-async function tryCredential(profile: Profile, io: CertLifeIo): Promise<{ credential?: Credential; note?: string }> {
+async function tryCredential(profile: Profile, io: CertLifeIo, context: ProfileContext): Promise<{ credential?: Credential; note?: string }> {
   try {
-    const credential = await loadCredential(profile.certificate, io, profile.name);
-    refuseDemoAgainstRealEntra(profile, credential.key);
+    const credential = await loadCredential(profile.certificate, io, profile.name, context);
+    refuseDemoAgainstRealEntra(profile, credential.key, context);
     return { credential };
   } catch (error) {
     // The variable may be set only where the scripts run (a CI secret): keep the profile, say so.
@@ -155,7 +156,7 @@ async function add(name: string, io: CertLifeIo, ui: Ui, values: Values): Promis
   const clientId = await value(values, "client-id", io, "Application (client) ID: ", name);
   const certificate = await certificateFrom(values, io, name);
   const profile = parseProfile(profileJson({ name, tenant, clientId, certificate, scope: values.scope ?? SCOPE_DEFAULT, authority: values.authority ?? ENTRA_AUTHORITY_HOST, graph: values.graph ?? GRAPH_BASE_DEFAULT }), "(the new profile)", name);
-  const tried = await tryCredential(profile, io);
+  const tried = await tryCredential(profile, io, { adding: true });
   const path = writeProfile(io.env, profile, { replace: !!values.force });
   return saved("added", profile, path, tried, io, ui, values);
 }
@@ -175,7 +176,7 @@ async function edit(name: string, io: CertLifeIo, ui: Ui, values: Values): Promi
   };
   if (values.graph !== undefined) graphApiBase(values.graph);
   const profile = parseProfile(profileJson(changed), "(the edited profile)", name);
-  const tried = await tryCredential(profile, io);
+  const tried = await tryCredential(profile, io, {});
   const path = writeProfile(io.env, profile, { replace: true });
   return saved("changed", profile, path, tried, io, ui, values);
 }
@@ -263,6 +264,6 @@ async function importProfile(file: string, io: CertLifeIo, ui: Ui, values: Value
   if (!values.force && profileNames(io.env).includes(imported.name))
     throw new KitError("PROFILE_EXISTS", `The profile "${imported.name}" already exists and was left as it is.`, `Remove it first, or pass --force to replace it with ${file}.`);
   const path = writeProfile(io.env, imported, { replace: !!values.force });
-  const tried = await tryCredential(imported, io).catch((error: unknown) => ({ note: error instanceof KitError ? `${error.message} ${error.hint ?? ""}`.trim() : String(error) }));
+  const tried = await tryCredential(imported, io, {}).catch((error: unknown) => ({ note: error instanceof KitError ? `${error.message} ${error.hint ?? ""}`.trim() : String(error) }));
   return saved("imported", imported, path, tried, io, ui, values);
 }

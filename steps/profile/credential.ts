@@ -26,14 +26,25 @@ export interface Credential {
   password?: string;
 }
 
+/** How a profile's flags are changed: `edit` once it exists; while `add` is still making it (nothing saved), `add` again. */
+export interface ProfileContext {
+  /** The profile is being added: it does not exist yet, so `edit` would fail. */
+  adding?: boolean;
+}
+
+/** The command that sets `flags` on the profile, for a hint. */
+export function changeCommand(profileName: string, flags: string, context: ProfileContext = {}): string {
+  return context.adding ? `run npm run profile -- add ${profileName} … again with ${flags} (nothing was saved)` : `npm run profile -- edit ${profileName} ${flags}`;
+}
+
 /** Reads the certificate and key a profile (or a profile's previous entry) names. */
-export async function loadCredential(ref: CertificateRef, io: CertLifeIo, profileName: string): Promise<Credential> {
+export async function loadCredential(ref: CertificateRef, io: CertLifeIo, profileName: string, context: ProfileContext = {}): Promise<Credential> {
   if ("pem" in ref) {
-    readable(ref.pem, "PEM file", profileName);
+    readable(ref.pem, "PEM file", profileName, context);
     const { certDer, key } = loadPem(ref.pem, undefined);
     return checked(certDer, key, ref.pem);
   }
-  const bytes = readable(ref.pfx, "PFX file", profileName);
+  const bytes = readable(ref.pfx, "PFX file", profileName, context);
   const password = await pfxPassword(ref, io, profileName);
   let pfx;
   try {
@@ -41,7 +52,7 @@ export async function loadCredential(ref: CertificateRef, io: CertLifeIo, profil
   } catch (error) {
     if (error instanceof KitError && error.code === "PFX_PASSWORD") {
       const from = ref.passwordEnv ? `the password in $${ref.passwordEnv}` : password === "" ? "an empty password" : "the password given";
-      throw new KitError("PFX_PASSWORD", `${ref.pfx} does not open with ${from}.`, ref.passwordEnv ? `Set ${ref.passwordEnv} to the PFX's password (test it: openssl pkcs12 -in ${ref.pfx} -noout). If it is lost, npm run lab -- proof-signed-by-new-key shows what a rotation needs instead.` : `Name a variable that holds it: npm run profile -- edit ${profileName} --password-env VAR.`);
+      throw new KitError("PFX_PASSWORD", `${ref.pfx} does not open with ${from}.`, ref.passwordEnv ? `Set ${ref.passwordEnv} to the PFX's password (test it: openssl pkcs12 -in ${ref.pfx} -noout). If it is lost, npm run lab -- proof-signed-by-new-key shows what a rotation needs instead.` : `Name a variable that holds it: ${changeCommand(profileName, "--password-env VAR", context)}.`);
     }
     throw error;
   }
@@ -49,14 +60,16 @@ export async function loadCredential(ref: CertificateRef, io: CertLifeIo, profil
   return { ...checked(pfx.certificates[0]!, rsaPrivateKeyFromPkcs8(pfx.privateKeyPkcs8), ref.pfx), password };
 }
 
-function readable(path: string, what: string, profileName: string): Uint8Array {
+function readable(path: string, what: string, profileName: string, context: ProfileContext): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint = `Put the file back, or point the profile at it: npm run profile -- edit ${profileName} --${what.startsWith("PFX") ? "pfx" : "pem"} FILE.`;
-    if (code === "ENOENT") throw new KitError("FILE_NOT_FOUND", `The profile "${profileName}" names the ${what} ${path}, which does not exist.`, hint);
-    if (code === "EISDIR") throw new KitError("FILE_NOT_FOUND", `The profile "${profileName}" names ${path} as its ${what}, and it is a folder.`, hint);
+    const flag = `--${what.startsWith("PFX") ? "pfx" : "pem"}`;
+    const hint = context.adding ? `Check the path, then ${changeCommand(profileName, `the right ${flag} FILE`, context)}.` : `Put the file back, or point the profile at it: ${changeCommand(profileName, `${flag} FILE`)}.`;
+    const named = context.adding ? `${flag} names` : `The profile "${profileName}" names`; // while adding, there is no profile yet
+    if (code === "ENOENT") throw new KitError("FILE_NOT_FOUND", `${named} the ${what} ${path}, which does not exist.`, hint);
+    if (code === "EISDIR") throw new KitError("FILE_NOT_FOUND", `${named} ${path} as the ${what}, and it is a folder.`, hint);
     throw new KitError("FILE_READ", `Cannot read the ${what} ${path} (${code ?? String(error)}).`, "Check the file's permissions: it should be yours, mode 0600.");
   }
 }
@@ -96,11 +109,11 @@ export function isPublishedDemoKey(key: RsaPrivateKey): boolean {
  * Against a real Entra (any authority that is not a loopback address): no published demo key, no
  * demo tenant or app. The mock is served on 127.0.0.1, so these never block the offline workshop.
  */
-export function refuseDemoAgainstRealEntra(profile: Profile, key: RsaPrivateKey | undefined): void {
+export function refuseDemoAgainstRealEntra(profile: Profile, key: RsaPrivateKey | undefined, context: ProfileContext = {}): void {
   if (isLoopback(profile.authority)) return;
   if (key && isPublishedDemoKey(key))
-    throw new KitError("DEMO_KEY_LIVE", `The profile "${profile.name}" signs with one of the kit's published demo keys, and ${profile.authority} is a real Entra: anyone can sign with that key.`, `Make your own key and certificate (npm run step 1 -- --new), upload cert.cer, then npm run profile -- edit ${profile.name} --pfx FILE.`);
+    throw new KitError("DEMO_KEY_LIVE", `The profile "${profile.name}" signs with one of the kit's published demo keys, and ${profile.authority} is a real Entra: anyone can sign with that key.`, `Make your own key and certificate (npm run step 1 -- --new), upload cert.cer, then ${changeCommand(profile.name, "--pfx FILE", context)}.`);
   const demo = [DEMO_TENANT_ID, DEMO_TENANT_DOMAIN, DEMO_CLIENT_ID].map((x) => x.toLowerCase());
   if (demo.includes(profile.tenant.toLowerCase()) || demo.includes(profile.clientId.toLowerCase()))
-    throw new KitError("LIVE_DEMO_APP", `The profile "${profile.name}" names the kit's demo tenant or app, which exist only in the mock, and ${profile.authority} is a real Entra.`, `Use your own: npm run profile -- edit ${profile.name} --tenant YOUR-TENANT-ID --client-id YOUR-APP-ID.`);
+    throw new KitError("LIVE_DEMO_APP", `The profile "${profile.name}" names the kit's demo tenant or app, which exist only in the mock, and ${profile.authority} is a real Entra.`, `Use your own: ${changeCommand(profile.name, "--tenant YOUR-TENANT-ID --client-id YOUR-APP-ID", context)}.`);
 }

@@ -9,6 +9,7 @@ import { KitError } from "../../lib/errors.ts";
 import { kitHome, listFiles, readIfPresent, removePath, writePrivateFile, type Env } from "./store.ts";
 
 import { GRAPH_BASE_URL } from "../../lib/entra/key-proof.ts";
+import { ENV_NAME } from "../password-env.ts";
 
 export const GRAPH_BASE_DEFAULT = GRAPH_BASE_URL;
 export const SCOPE_DEFAULT = "https://graph.microsoft.com/.default";
@@ -117,7 +118,7 @@ function parseCertificateRef(value: unknown, bad: (what: string) => KitError): C
   throw bad(`has a "certificate" with neither "pfx" nor "pem" naming a file`);
 }
 
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export { ENV_NAME };
 
 /** The profile as its file holds it: no secret in it, only file paths and the password variable's name. */
 export function profileJson(profile: Profile): string {

@@ -14,6 +14,7 @@ import { explainEntraError } from "../../lib/entra/doctor/index.ts";
 import { certFacts } from "../../lib/entra/doctor/thumbprints.ts";
 import { formBody, tokenRequestFields } from "../../lib/entra/token-request.ts";
 import { KitError } from "../../lib/errors.ts";
+import type { CatalogId } from "../../lib/entra/aadsts-catalog.ts";
 import { loadCredential, refuseDemoAgainstRealEntra, type Credential } from "../profile/credential.ts";
 import type { CertLifeIo } from "../profile/io.ts";
 import { isLoopback, type Profile } from "../profile/profile.ts";
@@ -69,6 +70,18 @@ export async function redeem(profile: Profile, credential: Credential, scope: st
   throw refusal(text, profile, credential, io.now());
 }
 
+/** A token request Entra refused with an AADSTS code: the KitError, with the catalog's answer for callers that act on it (cert check). */
+export class EntraRefusal extends KitError {
+  constructor(
+    message: string,
+    hint: string,
+    readonly aadsts: number,
+    readonly catalogId: CatalogId | undefined,
+  ) {
+    super("TOKEN_REFUSED", message, hint);
+  }
+}
+
 /** Entra's error answer as the doctor explains it: one sentence, then the cause and what to run. */
 export function refusal(text: string, profile: Profile, credential: Credential | undefined, now: Date): KitError {
   const explained = explainEntraError(text, { now, clientId: profile.clientId, tenant: profile.tenant, ...(credential ? { cert: certFacts(credential.certificate.der, credential.file) } : {}) });
@@ -76,7 +89,17 @@ export function refusal(text: string, profile: Profile, credential: Credential |
   const e = explained.error;
   const first = explained.causes[0];
   const cause = first ? ` Most likely: ${first.title.replace(/\.$/, "").replace(/^./, (c) => c.toLowerCase())} (${first.detail.replace(/\.$/, "")}).` : "";
-  return new KitError("TOKEN_REFUSED", `Entra answered AADSTS${e.code}: ${e.meaning.replace(/\.$/, "")}.${cause}`, `${first?.fix ?? e.fix} Then npm run cert -- check --profile ${profile.name}; for every detail: npm run doctor -- '<the error text>' --cert ${credential?.file ?? "CERT"}.`);
+  return new EntraRefusal(`Entra answered AADSTS${e.code}: ${e.meaning.replace(/\.$/, "")}.${cause}`, `${first?.fix ?? e.fix} Then npm run cert -- check --profile ${profile.name}; for every detail: ${doctorCommand(profile, credential)}.`, e.code, e.catalogId);
+}
+
+/** The doctor with the certificate that signed: a PEM file as it is, a PFX with the variable that opens it (the doctor's --password-env, as the profile's). */
+export function doctorCommand(profile: Profile, credential: Credential | undefined): string {
+  const command = "npm run doctor -- '<the error text>'";
+  if (!credential) return command;
+  const ref = profile.certificate;
+  if (credential.password === undefined || credential.password === "") return `${command} --cert ${credential.file}`; // PEM, or a PFX without a password
+  if ("pfx" in ref && ref.passwordEnv) return `${command} --cert ${credential.file} --password-env ${ref.passwordEnv}`;
+  return `${command} --cert ${credential.file} --password-env VAR (VAR: a variable holding the PFX password)`;
 }
 
 /** fetch with the kit's one sentence for a host that cannot be reached. */

@@ -4,6 +4,7 @@
  * (cause first), exit codes, bad input (one clear sentence, exit 1, no stack trace, no hang), and
  * that it makes no network request at all.
  */
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -224,8 +225,22 @@ describe("bad input: one clear sentence, exit 1, never a stack trace, never a ha
     expectUserError(await cli([good, "--cert", "test/fixtures/pfx/openssl3-default.pfx", "--password", "wrong"]), /password is wrong/);
   });
 
-  it("a PFX without --password", async () => {
-    expectUserError(await cli([good, "--cert", "test/fixtures/pfx/openssl3-default.pfx"]), /no --password was given/);
+  it("a PFX without a password: the hint names --password-env (and the .cer, which needs none)", async () => {
+    const r = await cli([good, "--cert", "test/fixtures/pfx/openssl3-default.pfx"]);
+    expectUserError(r, /is a password-protected PFX and no password was given\.\n  → Add --password-env VAR \(or --password P\) .*\.cer/);
+  });
+
+  it("--password-env VAR: the PFX opens with the password in $VAR, as profiles take it (never on the command line)", async () => {
+    const pfx = "test/fixtures/pfx/openssl3-default.pfx";
+    const r = await cli(["AADSTS700027", "--cert", pfx, "--password-env", "DOCTOR_TEST_PFX_PASSWORD", "--json"], { env: { DOCTOR_TEST_PFX_PASSWORD: "workshop" } });
+    expect(r.err).toBe("");
+    // The oracle: node:crypto's fingerprint of the certificate the fixture holds (test/fixtures/pfx/README.md).
+    const sha1 = new X509Certificate(readFileSync("test/fixtures/pfx/fixture-cert.pem")).fingerprint.replace(/:/g, "");
+    expect(JSON.parse(r.out).certificate.sha1Windows).toBe(sha1);
+    expectUserError(await cli(["AADSTS700027", "--cert", pfx, "--password-env", "DOCTOR_TEST_PFX_PASSWORD"], { env: {} }), /^✗ \$DOCTOR_TEST_PFX_PASSWORD is not set, so .*openssl3-default\.pfx cannot be opened\./);
+    expectUserError(await cli(["AADSTS700027", "--cert", pfx, "--password-env", "workshop!"], { env: {} }), /--password-env workshop! is not an environment variable's name: give the name, never the password itself\./);
+    expectUserError(await cli(["AADSTS700027", "--cert", pfx, "--password-env", "V", "--password", "workshop"], { env: { V: "workshop" } }), /Give --password-env or --password, not both\./);
+    expectUserError(await cli(["AADSTS700027", "--password-env", "V"], { env: { V: "workshop" } }), /--password-env goes with --cert FILE\.pfx/);
   });
 
   it("a curl command line passed unquoted (its options reach the doctor)", async () => {

@@ -5,7 +5,7 @@
  */
 import { labScenarioFor } from "../../steps/lab/names.ts";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CATALOG, type CatalogId } from "../../lib/entra/aadsts-catalog.ts";
+import { CATALOG, catalogEntriesFor, describeError, type CatalogId } from "../../lib/entra/aadsts-catalog.ts";
 import { diagnose, likelyCausesFor } from "../../lib/entra/doctor/index.ts";
 import { b64url, build, certFor, cli, DEMO_CLIENT_ID, mockAnswer, NOW, rsaKeys, tokenForm, type TestCert } from "./helpers.ts";
 
@@ -142,6 +142,56 @@ describe("pasted Entra errors", () => {
       expect(CATALOG[key as CatalogId] ?? Object.values(CATALOG).find((e) => String(e.code) === key), key).toBeDefined();
       for (const id of likelyCausesFor(key)) expect(Object.keys(CAUSES), `${key} → ${id}`).toContain(id);
     }
+  });
+});
+
+describe("a bare code with several answers in the catalog", () => {
+  const params = { appId: DEMO_CLIENT_ID, thumbprint: "8BDEB5A1C3D2E4F5061728394A5B6C7D8E9F0A1B", thumbprintPart: "Thumbprint of key used by client: '8BDEB5A1C3D2E4F5061728394A5B6C7D8E9F0A1B', ", start: "06/29/2021 21:13:15", end: "06/29/2023 21:13:15", tenant: "contoso.onmicrosoft.com" };
+
+  it("AADSTS700027 alone, or with a colon and no text: every 700027 answer, its meaning, its Reason text, its causes", () => {
+    for (const text of ["AADSTS700027", "AADSTS700027:", " aadsts700027 : "]) {
+      const d = explain(text);
+      expect(d.error?.catalogId, text).toBeUndefined();
+      expect(d.error?.meaning).toMatch(/^AADSTS700027 is 4 different answers in the kit's catalog/);
+      expect(d.notes.join(" ")).not.toMatch(/not in the kit's catalog/);
+      const variants = d.error!.variants!;
+      expect(variants.map((v) => v.catalogId)).toEqual(catalogEntriesFor(700027).map((e) => e.id));
+      for (const v of variants) {
+        expect(v.meaning).toBe(CATALOG[v.catalogId].meaning);
+        expect(v.likelyCauses).toEqual(likelyCausesFor(v.catalogId));
+        // The tell is in the text Entra (and the mock) sends for that answer: its "[Reason - …]" piece.
+        const reason = /\[Reason - [^\]]+?\./.exec(v.tell)![0];
+        expect(describeError(v.catalogId, params), v.catalogId).toContain(reason);
+      }
+      expect(variants.find((v) => v.catalogId === "700027-key-expired")!.tell).toBe("[Reason - The key used is expired.]");
+      expect(d.causes.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("each tell is what the doctor reads: the full text of each answer is explained as that answer", () => {
+    for (const v of explain("AADSTS700027").error!.variants!) {
+      const full = describeError(v.catalogId, v.catalogId === "700027-key-not-found" ? { ...params, thumbprintPart: "Thumbprint of key used by client: '', " } : params);
+      expect(explain(full).error?.catalogId, full).toBe(v.catalogId);
+    }
+    // Two answers with one Reason text: the quoted thumbprint tells them apart, and the tells say so.
+    const [registered, notFound] = ["700027-not-registered", "700027-key-not-found"].map((id) => explain("AADSTS700027").error!.variants!.find((v) => v.catalogId === id)!.tell);
+    expect(registered).toMatch(/thumbprint quoted/);
+    expect(notFound).toMatch(/empty thumbprint/);
+  });
+
+  it("any code with several answers: 90002 is told by its error value; a code with one answer is that answer", async () => {
+    const d = explain("AADSTS90002");
+    expect(d.error!.variants!.map((v) => [v.catalogId, v.tell])).toEqual([
+      ["90002", "HTTP 400 invalid_request (the same text as the others)"],
+      ["90002-discovery", "HTTP 400 invalid_tenant (the same text as the others)"],
+    ]);
+    expect(explain("AADSTS700024").error).toMatchObject({ catalogId: "700024" });
+    expect(explain("AADSTS700024").error!.variants).toBeUndefined();
+    const r = await cli(["AADSTS700027"]);
+    expect(r.code).toBe(1);
+    expect(r.out).not.toContain("does not have this code");
+    for (const id of ["700027-not-registered", "700027-key-not-found", "700027-key-expired", "700027-bad-signature"]) expect(r.out).toContain(`  ${id}  HTTP 401 invalid_client`);
+    expect(r.out).toContain("tell    [Reason - The key used is expired.]");
   });
 });
 

@@ -12,6 +12,7 @@ import { base64urlEncode } from "../../crypto/base64url.ts";
 import { cause, type CauseId } from "./causes.ts";
 import { equal, type CertFacts } from "./thumbprints.ts";
 import { durationText, localText, relativeText, utcText } from "./times.ts";
+import { codeVariants, isBareCode } from "./variants.ts";
 import type { Cause, DiagnosisError } from "./types.ts";
 
 /** The causes behind each answer, most likely first (by catalog id, or by code when the catalog has none). */
@@ -208,9 +209,13 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; reg
   const parsed = parseEntraError(text);
   if (!parsed) return undefined;
   const notes: string[] = [];
-  const entry = matchCatalogEntry(parsed.code, parsed.description, parsed.error);
+  // A code with several answers and no text to tell which (or a text that is none of them): all of them.
+  const variants = codeVariants(parsed.code).map((v) => ({ ...v, likelyCauses: [...(LIKELY[v.catalogId] ?? [])] }));
+  const entry = variants.length && isBareCode(parsed.description) ? undefined : matchCatalogEntry(parsed.code, parsed.description, parsed.error);
+  const listed = !entry && variants.length > 0;
   const key = entry?.id ?? String(parsed.code);
-  const ranking: CauseId[] = [...(LIKELY[key] ?? LIKELY[String(parsed.code)] ?? [])];
+  // Listed: the code's own ranking when it has one, else every answer's causes (each answer lists its own).
+  const ranking: CauseId[] = [...(LIKELY[key] ?? (listed ? new Set(variants.flatMap((v) => v.likelyCauses)) : LIKELY[String(parsed.code)]) ?? [])];
   const evidence = new Map<CauseId, [string, string][]>();
   const details = new Map<CauseId, string>();
   const promote = (id: CauseId, detail: string, rows: [string, string][] = []) => {
@@ -236,7 +241,13 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; reg
     if (options.clientId && app && options.clientId.toLowerCase() !== app.toLowerCase()) rows.push(["--client-id", `${options.clientId} (differs from the one sent)`]);
     if (rows.length) promote("unknown-client-id", `No app with client id ${app ?? "?"} is registered in ${directory ?? "that tenant"}: a typo, the object ID instead of the client ID, or the app lives in another tenant.`, rows);
   }
-  if (!entry) notes.push(`AADSTS${parsed.code} is not in the kit's catalog; https://login.microsoftonline.com/error?code=${parsed.code} explains it.`);
+  if (listed)
+    notes.push(
+      isBareCode(parsed.description)
+        ? `Only the code was given: paste Entra's whole answer (its error_description) and the doctor names which of AADSTS${parsed.code}'s ${variants.length} answers it is.`
+        : `The text is none of AADSTS${parsed.code}'s ${variants.length} answers word for word; compare it with each answer's tell.`,
+    );
+  else if (!entry) notes.push(`AADSTS${parsed.code} is not in the kit's catalog; https://login.microsoftonline.com/error?code=${parsed.code} explains it.`);
   if (parsed.codes) {
     const general = parsed.codes.filter((c) => LEADING_CODES.has(c));
     notes.push(`The answer has ${parsed.codes.map((c) => `AADSTS${c}`).join(" and ")}: ${general.length ? `${general.map((c) => `AADSTS${c}`).join(", ")} only says the credential was refused` : "the last one is the most specific"}; AADSTS${parsed.code} says why.`);
@@ -251,12 +262,13 @@ export function explainEntraError(text: string, options: { cert?: CertFacts; reg
   );
   const error: DiagnosisError = {
     code: parsed.code,
-    meaning: entry?.meaning ?? "The kit's catalog does not have this code.",
-    fix: entry?.fix ?? `Look it up: https://login.microsoftonline.com/error?code=${parsed.code}`,
+    meaning: entry?.meaning ?? (listed ? `AADSTS${parsed.code} is ${variants.length} different answers in the kit's catalog (${variants.map((v) => v.catalogId).join(", ")}); the text after the code tells which.` : "The kit's catalog does not have this code."),
+    fix: entry?.fix ?? (listed ? "Find the answer's tell below in Entra's text, then follow that answer's fix; or paste the whole text." : `Look it up: https://login.microsoftonline.com/error?code=${parsed.code}`),
     likelyCauses: ranking,
     description: parsed.description,
   };
   if (entry) error.catalogId = entry.id;
+  if (listed) error.variants = variants;
   if (parsed.correlationId) error.correlationId = parsed.correlationId;
   if (parsed.traceId) error.traceId = parsed.traceId;
   if (parsed.timestamp) error.timestamp = parsed.timestamp;

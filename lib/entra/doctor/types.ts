@@ -6,6 +6,7 @@
  * Everything here is plain data: the doctor never prints and never reads files (steps/doctor/ does).
  */
 import type { CatalogId } from "../aadsts-catalog.ts";
+import type { CodeVariant } from "./variants.ts";
 
 export interface DoctorInput {
   /** What the user gave: a JWT, a form body, a curl command line, or an Entra error text or body. */
@@ -128,6 +129,8 @@ export interface DiagnosisError {
   fix: string;
   /** Cause ids, most likely first. */
   likelyCauses: string[];
+  /** A code with several answers in the catalog and no text that says which: each, with what tells it. */
+  variants?: (CodeVariant & { likelyCauses: string[] })[];
 }
 
 /** One NumericDate claim, read the way Entra reads it and shown in UTC and the local zone. */

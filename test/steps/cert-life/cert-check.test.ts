@@ -76,6 +76,54 @@ describe("npm run cert -- check --profile", () => {
   });
 });
 
+describe("npm run cert -- check: what a newcomer met after a rotation", () => {
+  it("the local certificate is no longer registered (the token request gets 700027, key not found): the verdict is known, not registered, exit 2", async () => {
+    const current = await throwawayCert(START, END, "CN=cert-life current");
+    const old = await throwawayCert(new Date(START.getTime() - 30 * DAY), new Date(START.getTime() + 730 * DAY), "CN=cert-life old");
+    const lab = await Lab.withCertificate(current); // the app has only the current certificate: the old one was removed
+    await lab.addProfile("old-app", await lab.pfx(old, "old.pfx"));
+    // What the token endpoint says, as the token command shows it: 700027, the key was not found.
+    const token = await lab.run("token", "--profile", "old-app");
+    expect(token.err).toMatch(/^✗ Entra answered AADSTS700027: No certificate registered on the app has the thumbprint/);
+    const r = await lab.run("cert", "check", "--profile", "old-app");
+    expect(r.code).toBe(2);
+    const sha1 = new X509Certificate(old.der).fingerprint.replace(/:/g, ""); // node:crypto, the oracle
+    expect(r.out).toContain(`✗ Not registered (exit 2): the app has no certificate with thumbprint ${sha1}; Entra answers AADSTS700027.`);
+    expect(r.out).toContain("switch the profile to the current certificate: npm run profile -- edit old-app --pfx FILE.");
+    expect(r.out).toContain("Entra refused a token for this certificate as not registered on the app");
+    expect(r.out).not.toMatch(/Unknown|could not be read/);
+    const j = JSON.parse((await lab.run("cert", "check", "--profile", "old-app", "--json")).out);
+    expect(j).toMatchObject({ status: "not-registered", exitCode: 2, lookupError: null, registered: null });
+    expect(j.tokenRefusal).toMatch(/AADSTS700027/);
+  });
+
+  it("a registration that cannot be read (Graph unreachable) is Unknown, in English; the dates have no milliseconds", async () => {
+    const { lab } = await ready();
+    lab.now = new Date(START.getTime() + 123); // a clock with milliseconds, as a real one has
+    const io = lab.io();
+    const fetch = io.fetch;
+    io.fetch = async (url, init) => {
+      if (url.includes("/graph/")) throw Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNREFUSED" } });
+      return fetch(url, init);
+    };
+    const { runCertCli } = await import("../../../steps/cert/command.ts");
+    expect(await runCertCli(["check", "--profile", "work"], io)).toBe(2);
+    const out = io.text().out;
+    expect(out).toContain("✗ Unknown (exit 2): the certificate has 364 days left, but whether Entra accepts it could not be read.");
+    expect(out).toContain("checked at   2026-03-01T10:00:00Z, warning window 30 days");
+    expect(out).not.toMatch(/\d\.\d{3}Z/);
+  });
+
+  it("a certificate FILE that does not exist: the hint names the FILE argument as given, not --cert", async () => {
+    const { lab } = await ready();
+    const r = await lab.run("cert", "check", join(lab.files, "missing.cer"));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("There is no certificate file");
+    expect(r.err).toContain("→ Check the path given as FILE (.cer, .pem or .pfx).");
+    expect(r.err).not.toContain("--cert");
+  });
+});
+
 describe("lib/entra/expiry.ts", () => {
   it("reads the thumbprint from key, from the hex customKeyIdentifier or from its base64 bytes", async () => {
     const cert = await throwawayCert(START, END);
@@ -96,5 +144,8 @@ describe("lib/entra/expiry.ts", () => {
     const short = { keyId: "mine", customKeyIdentifier: hex, start: START, end: new Date(START.getTime() + 20 * DAY) };
     expect(judgeExpiry({ local, registered: [other, short], now: START, warnDays: 30 })).toMatchObject({ status: "expiring", exitCode: 1, daysLeft: 20 });
     expect(judgeExpiry({ local, now: new Date(START.getTime() - DAY), warnDays: 30 })).toMatchObject({ status: "not-yet-valid", exitCode: 2 });
+    // Entra's own "not registered" (a token refused with 700027, key not found), without Graph's list: not registered; the dates still come first.
+    expect(judgeExpiry({ local, refusedAsUnregistered: true, now: START, warnDays: 30 })).toMatchObject({ status: "not-registered", exitCode: 2 });
+    expect(judgeExpiry({ local, refusedAsUnregistered: true, now: END, warnDays: 30 })).toMatchObject({ status: "expired", exitCode: 2 });
   });
 });

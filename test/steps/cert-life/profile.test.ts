@@ -101,6 +101,29 @@ describe("npm run profile: bad input is one sentence, exit 1, nothing overwritte
     expect(existsSync(join(lab.home, "profiles", "other.json"))).toBe(false);
   });
 
+  it("a missing certificate file during add: the hint is to run add again (edit would fail: nothing was saved)", async () => {
+    const { lab } = await labWithProfile();
+    const r = await lab.addProfile("p4", join(lab.files, "no-such.pfx"));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`✗ --pfx names the PFX file ${join(lab.files, "no-such.pfx")}, which does not exist.\n`);
+    expect(r.err).toContain("→ Check the path, then run npm run profile -- add p4 … again with the right --pfx FILE (nothing was saved).");
+    expect(r.err).not.toContain("profile -- edit");
+    // The hint is right: p4 does not exist, so edit would answer "There is no profile".
+    expect((await lab.run("profile", "edit", "p4", "--pfx", join(lab.files, "no-such.pfx"))).err).toMatch(/There is no profile "p4"/);
+    // Once it exists, a file gone missing is fixed with edit.
+    const edit = await lab.run("profile", "edit", "work", "--pfx", join(lab.files, "gone.pfx"));
+    expect(edit.err).toContain("npm run profile -- edit work --pfx FILE.");
+  });
+
+  it("a PFX without a password variable during add (no terminal): run add again with --password-env", async () => {
+    const { lab, cert } = await labWithProfile();
+    const pfx = await lab.pfx(cert, "locked.pfx");
+    const r = await lab.run("profile", "add", "p5", "--tenant", TENANT, "--client-id", CLIENT_ID, "--pfx", pfx, "--authority", ORIGIN, "--graph", GRAPH);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("run npm run profile -- add p5 … again with --password-env VAR (nothing was saved)");
+    expect(existsSync(join(lab.home, "profiles", "p5.json"))).toBe(false);
+  });
+
   it("an unreadable certificate file (not a PFX)", async () => {
     const { lab } = await labWithProfile();
     const junk = join(lab.files, "junk.pfx");

@@ -3,7 +3,8 @@ import { verifiesAsGraph } from "../../helpers/graph-token.ts";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RENEW_BEFORE_SECONDS } from "../../../steps/token/acquire.ts";
-import { CLIENT_ID, Lab, START, throwawayCert } from "./harness.ts";
+import { CLIENT_ID, GRAPH, Lab, ORIGIN, PASSWORD_VAR, START, TENANT, throwawayCert } from "./harness.ts";
+import { runDoctor } from "../../../steps/doctor/cli.ts";
 import { modesUnder } from "./modes.ts";
 
 const later = new Date(START.getTime() + 730 * 86_400_000);
@@ -72,6 +73,30 @@ describe("npm run token", () => {
     expect(r.out).toBe("");
     expect(r.err).toMatch(/^✗ Entra answered AADSTS700027: .+ Most likely: /);
     expect(r.err).toMatch(/→ .*npm run cert -- check --profile work/);
+  });
+
+  it("the refusal's doctor command works as given: the PFX with the profile's --password-env, and the PEM as it is", async () => {
+    const cert = await throwawayCert(START, later);
+    const other = await throwawayCert(START, later, "CN=not registered");
+    const lab = await Lab.withCertificate(cert);
+    const pfx = await lab.pfx(other);
+    await lab.addProfile("work", pfx);
+    await lab.run("profile", "add", "pem", "--tenant", TENANT, "--client-id", CLIENT_ID, "--pem", lab.pem(other), "--authority", ORIGIN, "--graph", GRAPH);
+    const sha1 = new X509Certificate(other.der).fingerprint.replace(/:/g, ""); // node:crypto, the oracle
+    for (const [profile, flags] of [["work", `--cert ${pfx} --password-env ${PASSWORD_VAR}`], ["pem", `--cert ${join(lab.files, "app.pem")}`]] as const) {
+      const r = await lab.run("token", "--profile", profile);
+      expect(r.code).toBe(1);
+      const command = /for every detail: npm run doctor -- '<the error text>' (.+)\.$/m.exec(r.err)?.[1];
+      expect(command, r.err).toBe(flags);
+      // Run it as the newcomer would, pasting the first line the token command printed.
+      const pasted = r.err.split("\n")[0]!.replace(/^✗ /, "");
+      let out = "";
+      let err = "";
+      const code = await runDoctor([pasted, ...command!.split(" "), "--json"], { out: (t) => void (out += t), err: (t) => void (err += t), color: false, env: lab.env, now: () => lab.now });
+      expect(err).toBe("");
+      expect(code).toBe(1); // an Entra error, explained
+      expect(JSON.parse(out).certificate.sha1Windows).toBe(sha1);
+    }
   });
 
   it("an expired certificate: 700027, the key is expired", async () => {
