@@ -83,7 +83,11 @@ const OPTIONS = {
 } as const satisfies OptionTable;
 
 /** The installed package's bin (package.json "bin", BIN_NAME) runs this file compiled to .js; the kit's npm script runs the .ts (options.ts: INVOCATION). */
-const COMMAND: CommandSpec<typeof OPTIONS> = { command: commandName(INVOCATION), options: OPTIONS, positionals: false, npmFlags: ["json"] };
+function commandSpec(how: Invocation): CommandSpec<typeof OPTIONS> {
+  // The bin takes relative paths from its own folder: a package.json script of the user's runs it in
+  // the package's folder while INIT_CWD names the folder npm was typed in.
+  return { command: commandName(how), options: OPTIONS, positionals: false, npmFlags: ["json"], fromTypedFolder: how === "kit" };
+}
 
 export function mockAadHelp(): string {
   return `${INVOCATION === "bin" ? `npx ${BIN_NAME}` : "npm run mock-aad --"} [options]
@@ -98,8 +102,8 @@ Request bodies over ${MAX_BODY_BYTES / 1024 / 1024} MiB are refused (AADSTS90023
 `;
 }
 
-export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
-  const { values } = parseCommandLine(argv, COMMAND);
+export function parseMockAadArgs(argv: string[], how: Invocation = INVOCATION): MockAadCliOptions {
+  const { values } = parseCommandLine(argv, commandSpec(how));
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || values.port?.trim() === "") {
     throw new KitError("USAGE", `--port ${values.port} is not a port number.`, `Use a number from 1 to 65535, or --port 0 for any free port (default ${DEFAULT_PORT}).`);
@@ -111,7 +115,7 @@ export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
     out: values.out ?? DEFAULT_OUT,
     json: values.json ?? false,
     help: values.help ?? false,
-    invokedAs: INVOCATION,
+    invokedAs: how,
   };
   if (values.key !== undefined) options.keyFile = values.key;
   if (values["client-id"] !== undefined) {
@@ -152,7 +156,7 @@ export interface RunningMockAad {
 /** Starts the server and prints the startup text (with --json, the startup JSON); returns undefined after printing --help. */
 export async function startMockAadCli(argv: string[], io: CliIo, invokedAs: Invocation = INVOCATION): Promise<RunningMockAad | undefined> {
   const c = new Chalk({ level: wantsColor(argv, io) ? 1 : 0 });
-  const options = { ...parseMockAadArgs(argv), invokedAs };
+  const options = parseMockAadArgs(argv, invokedAs);
   if (options.help) {
     io.out(mockAadHelp());
     return undefined;

@@ -9,7 +9,7 @@ import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { DEMO_CLIENT_ID } from "../../lib/entra/demo.ts";
 import { KitError } from "../../lib/errors.ts";
 import { createThrowawayCertificate } from "../../mock-aad/index.ts";
@@ -157,6 +157,19 @@ describe("hints name the commands of where the server runs", () => {
     expect(hint(["--config", join(dir, "registry.json")], "kit")).toBe("See npm run mock-aad -- --help for the format.");
     writeFileSync(join(dir, "registry.json"), JSON.stringify({ applications: [{ appId: DEMO_CLIENT_ID, tenantId: "4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e5f", keyCredentials: ["nowhere.pem"] }] }));
     expect(hint(["--config", join(dir, "registry.json")], "bin")).toBe("Check the path: certificate paths are relative to the --config file.");
+  });
+});
+
+describe("relative paths", () => {
+  it("the bin's are its own folder's, not INIT_CWD's (a package.json script runs it in the package's folder); the kit's npm run takes INIT_CWD's", () => {
+    const typedIn = tempDir();
+    vi.stubEnv("INIT_CWD", typedIn);
+    try {
+      expect(parseMockAadArgs(["--cert", "my.pem", "--key", "my-key.pem", "--config", "registry.json", "--out", ".workshop"], "bin")).toMatchObject({ certFiles: ["my.pem"], keyFile: "my-key.pem", config: "registry.json", out: ".workshop" });
+      expect(parseMockAadArgs(["--cert", "my.pem", "--key", "my-key.pem"], "kit")).toMatchObject({ certFiles: [join(typedIn, "my.pem")], keyFile: join(typedIn, "my-key.pem") });
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });
 
