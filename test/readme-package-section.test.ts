@@ -10,9 +10,9 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { importedPackages, readmeExample, readmeInstallLines, readmeShellLines, ROOT } from "./package/readme-install.ts";
+import { importedPackages, README, readmeExample, readmeInstallLines, readmeShellLines, ROOT } from "./package/readme-install.ts";
 
-const kit = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; dependencies: Record<string, string> };
+const kit = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 const EXAMPLES = ["node-test", "vitest", "jest"].map((name) => `test/package/examples/${name}.test.mjs`);
 
 describe("README.md's install lines", () => {
@@ -34,6 +34,7 @@ describe("README.md's install lines", () => {
     const imported = importedPackages(readmeExample(EXAMPLES[0]!));
     expect(imported).toContain("@azure/msal-node");
     expect(imported.filter((p) => !installed.has(p))).toEqual([]);
+    expect(README).toContain(`(the kit tests with ${kit.devDependencies["@azure/msal-node"]})`);
   });
 
   it("install everything the vitest and jest examples import, and their runners", () => {
