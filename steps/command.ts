@@ -78,6 +78,11 @@ export interface CommandSpec<T extends OptionTable> {
   npmFlags?: readonly (keyof T & string)[];
   /** Said before "See <command> -- --help for the options." when the command line does not parse. */
   usageAdvice?: string;
+  /**
+   * false: relative FILE and DIR paths are the process's own, not INIT_CWD's (the installed bin: npx
+   * starts it in the folder it was typed in, a package.json script in the package's folder). Default true.
+   */
+  fromTypedFolder?: boolean;
 }
 
 export interface CommandLine<T extends OptionTable> {
@@ -101,7 +106,7 @@ export function parseCommandLine<T extends OptionTable>(argv: readonly string[],
   const values = { ...parsed.values };
   const fromNpm = npmConfigFallback(values, spec.npmFlags ?? []);
   for (const [name, s] of Object.entries(spec.options)) {
-    if (s.value !== "FILE" && s.value !== "DIR") continue;
+    if ((s.value !== "FILE" && s.value !== "DIR") || spec.fromTypedFolder === false) continue;
     const v = values[name];
     if (typeof v === "string") values[name] = fromTypedFolder(v);
     else if (Array.isArray(v)) values[name] = v.map((item) => (typeof item === "string" ? fromTypedFolder(item) : item));

@@ -8,7 +8,8 @@
  *   npm run mock-aad -- --cert my-app.cer --tenant <GUID> --client-id <GUID>
  *   npm run mock-aad -- --config registry.json
  *   npm run mock-aad -- --port 0 --json       one JSON line (url, tenant, …) for a script; the log on stderr
- *   npx entra-mock-aad --port 0 --cert my.pem the installed package's bin: this file, compiled (dist/)
+ *   npx entra-mock-aad --port 0 --cert my.pem --key my-key.pem
+ *                                             the installed package's bin: this file, compiled (dist/)
  *
  * Options, --help and the error report are every command's (steps/command.ts, which imports nothing
  * of the workshop, so the mock stays free of steps/). The --config format is in config-file.ts (and in --help); certificate paths are relative to the file.
@@ -24,7 +25,8 @@ import { MAX_BODY_BYTES } from "../form.ts";
 import type { MockServer } from "../https-server.ts";
 import { isGuid } from "../registry.ts";
 import { batchedWriter } from "./batched-writer.ts";
-import { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
+import { BIN_NAME, commandName, DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, INVOCATION, type Invocation, type MockAadCliOptions } from "./options.ts";
+import { snippetFiles } from "./snippet-files.ts";
 import { display, requestLine, startupJson, startupText, type StartupInfo } from "./startup-text.ts";
 import {
   formatRows,
@@ -41,7 +43,7 @@ import {
   type OptionTable,
 } from "../../steps/command.ts";
 
-export { DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
+export { BIN_NAME, DEFAULT_HOST, DEFAULT_OUT, DEFAULT_PORT, type MockAadCliOptions } from "./options.ts";
 
 /** The options, declared once: parsed from this table and --help made from it. */
 const OPTIONS = {
@@ -53,6 +55,7 @@ const OPTIONS = {
     multiple: true,
     description: "register this certificate (.cer DER or .pem) on the app; repeat for more.\nDefault: <out>/cert.cer when present (made by npm run step 1)",
   },
+  key: { type: "string", value: "FILE", description: "the first certificate's private key (PEM), for the printed snippets to read;\nchecked against the certificate, never served. Default: <out>/private-key.pem\nwithout --cert; with --cert, the certificate's own file when it holds the key too" },
   tenant: { type: "string", value: "ID", description: `serve the demo tenant under this tenant ID (GUID) or domain\n(default ${DEMO_TENANT_ID})` },
   "client-id": { type: "string", value: "ID", description: `give the demo app this Application (client) ID (default ${DEMO_CLIENT_ID})` },
   config: {
@@ -79,13 +82,15 @@ const OPTIONS = {
   help: { ...HELP_OPTION, description: "this text" },
 } as const satisfies OptionTable;
 
-/** The installed package's bin (package.json "bin") runs this file compiled to .js; the kit's npm script runs the .ts. */
-export const BIN_NAME = "entra-mock-aad";
-const AS_BIN = import.meta.url.endsWith(".js");
-const COMMAND: CommandSpec<typeof OPTIONS> = { command: AS_BIN ? `npx ${BIN_NAME}` : "npm run mock-aad", options: OPTIONS, positionals: false, npmFlags: ["json"] };
+/** The installed package's bin (package.json "bin", BIN_NAME) runs this file compiled to .js; the kit's npm script runs the .ts (options.ts: INVOCATION). */
+function commandSpec(how: Invocation): CommandSpec<typeof OPTIONS> {
+  // The bin takes relative paths from its own folder: a package.json script of the user's runs it in
+  // the package's folder while INIT_CWD names the folder npm was typed in.
+  return { command: commandName(how), options: OPTIONS, positionals: false, npmFlags: ["json"], fromTypedFolder: how === "kit" };
+}
 
 export function mockAadHelp(): string {
-  return `${AS_BIN ? `npx ${BIN_NAME}` : "npm run mock-aad --"} [options]
+  return `${INVOCATION === "bin" ? `npx ${BIN_NAME}` : "npm run mock-aad --"} [options]
 
 Starts the mock Entra ID as an HTTPS server (MSAL and @azure/identity refuse http://).
 It makes a local CA and a server certificate in <out>/mock-aad/ on first use.
@@ -97,8 +102,8 @@ Request bodies over ${MAX_BODY_BYTES / 1024 / 1024} MiB are refused (AADSTS90023
 `;
 }
 
-export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
-  const { values } = parseCommandLine(argv, COMMAND);
+export function parseMockAadArgs(argv: string[], how: Invocation = INVOCATION): MockAadCliOptions {
+  const { values } = parseCommandLine(argv, commandSpec(how));
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535 || values.port?.trim() === "") {
     throw new KitError("USAGE", `--port ${values.port} is not a port number.`, `Use a number from 1 to 65535, or --port 0 for any free port (default ${DEFAULT_PORT}).`);
@@ -110,7 +115,9 @@ export function parseMockAadArgs(argv: string[]): MockAadCliOptions {
     out: values.out ?? DEFAULT_OUT,
     json: values.json ?? false,
     help: values.help ?? false,
+    invokedAs: how,
   };
+  if (values.key !== undefined) options.keyFile = values.key;
   if (values["client-id"] !== undefined) {
     if (!isGuid(values["client-id"])) {
       throw new KitError("USAGE", `--client-id ${values["client-id"]} is not a GUID.`, "Copy the Application (client) ID from the app registration's Overview page.");
@@ -147,9 +154,9 @@ export interface RunningMockAad {
 }
 
 /** Starts the server and prints the startup text (with --json, the startup JSON); returns undefined after printing --help. */
-export async function startMockAadCli(argv: string[], io: CliIo): Promise<RunningMockAad | undefined> {
+export async function startMockAadCli(argv: string[], io: CliIo, invokedAs: Invocation = INVOCATION): Promise<RunningMockAad | undefined> {
   const c = new Chalk({ level: wantsColor(argv, io) ? 1 : 0 });
-  const options = parseMockAadArgs(argv);
+  const options = parseMockAadArgs(argv, invokedAs);
   if (options.help) {
     io.out(mockAadHelp());
     return undefined;
@@ -157,24 +164,28 @@ export async function startMockAadCli(argv: string[], io: CliIo): Promise<Runnin
   const log = batchedWriter((text) => (options.json ? io.err(text) : io.out(text)));
   const { buildRegistry, createMockAad, ensureLocalTls, startMockServer } = await serverModules();
   const setup = buildRegistry(options);
+  const first = setup.certificates[0]?.der;
+  const files = snippetFiles(options, first);
   for (const warning of setup.warnings) io.err(`${c.yellow(warning)}\n`);
   const tls = await ensureLocalTls({ dir: join(options.out, "mock-aad") });
   const mock = createMockAad({ registry: setup.registry, ...(options.replicationDelaySeconds ? { replicationDelaySeconds: options.replicationDelaySeconds } : {}), onRequest: (entry) => log(requestLine(entry, c)), rsaOnThreadPool: true });
   const server = await startMockServer({ port: options.port, host: options.host, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
-  const first = setup.certificates[0]?.der;
   const info: StartupInfo = {
     url: server.url,
     tenant: setup.tenant,
     clientId: setup.clientId,
     caPath: display(tls.caPath),
     caPathAbsolute: tls.caPath,
-    certPemPath: display(join(options.out, "cert.pem")),
-    privateKeyPath: display(join(options.out, "private-key.pem")),
-    assertionPath: display(join(options.out, "client-assertion.jwt")),
+    certPemPath: files.certPemPath,
+    privateKeyPath: files.privateKeyPath,
+    assertionPath: files.assertionPath,
+    files: files.files,
     caThumbprint: tls.caThumbprint,
     tls,
     setup,
     out: options.out,
+    pid: process.pid,
+    invokedAs,
   };
   if (first) {
     info.thumbprintSha256 = createHash("sha256").update(first).digest("hex").toUpperCase();

@@ -39,14 +39,14 @@ import {
   type Tenant,
 } from "../registry.ts";
 import { addWorkshopVaultCertificate, applyVaultConfig } from "./config-vaults.ts";
-import type { MockAadCliOptions, RegistrySetup } from "./options.ts";
+import { helpCommand, INVOCATION, type Invocation, type MockAadCliOptions, type RegistrySetup } from "./options.ts";
 
 export type { RegistrySetup } from "./options.ts";
 
 export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
   const certificates: Array<{ file: string; der: Uint8Array }> = [];
   if (options.certFiles.length > 0) {
-    for (const file of options.certFiles) certificates.push({ file, der: readCertificateFile(file, "--cert") });
+    for (const file of options.certFiles) certificates.push({ file, der: readCertificateFile(file, "--cert", options.invokedAs) });
   } else {
     for (const der of workshopCertificates(options.out)) certificates.push({ file: join(options.out, "cert.cer"), der });
   }
@@ -64,7 +64,7 @@ export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
   }
   if (options.clientId !== undefined) app.appId = options.clientId;
   if (options.certFiles.length === 0) addWorkshopVaultCertificate(registry, options.out);
-  const warnings = options.config === undefined ? [] : applyConfigFile(registry, options.config);
+  const warnings = options.config === undefined ? [] : applyConfigFile(registry, options.config, options.invokedAs);
   return {
     warnings,
     registry,
@@ -75,13 +75,19 @@ export function buildRegistry(options: MockAadCliOptions): RegistrySetup {
   };
 }
 
-function readCertificateFile(file: string, what: string): Uint8Array {
+function readCertificateFile(file: string, what: string, how: Invocation): Uint8Array {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(file));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw new KitError("CERT_FILE", `Cannot read the certificate ${file} given by ${what} (${code}).`, "Check the path; npm run step 1 makes .workshop/cert.cer.");
+    const hint =
+      what !== "--cert"
+        ? "Check the path: certificate paths are relative to the --config file."
+        : how === "kit"
+          ? "Check the path; npm run step 1 makes .workshop/cert.cer."
+          : "Check the path: relative paths start from the folder you ran the command in.";
+    throw new KitError("CERT_FILE", `Cannot read the certificate ${file} given by ${what} (${code}).`, hint);
   }
   try {
     return parseCertificate(bytes).der;
@@ -95,7 +101,7 @@ function readCertificateFile(file: string, what: string): Uint8Array {
  * Adds the tenants, applications and resources of a --config JSON file (format in the file comment);
  * returns the deprecation lines to print (one per old name used).
  */
-export function applyConfigFile(registry: Registry, path: string): string[] {
+export function applyConfigFile(registry: Registry, path: string, how: Invocation = INVOCATION): string[] {
   const warnings: string[] = [];
   let config: unknown;
   try {
@@ -105,10 +111,10 @@ export function applyConfigFile(registry: Registry, path: string): string[] {
     throw new KitError(
       "CONFIG",
       code ? `Cannot read the --config file ${path} (${code}).` : `The --config file ${path} is not valid JSON: ${(error as Error).message}.`,
-      "See npm run mock-aad -- --help for the format.",
+      `See ${helpCommand(how)} for the format.`,
     );
   }
-  const bad = (message: string) => new KitError("CONFIG", `${path}: ${message}`, "See npm run mock-aad -- --help for the format.");
+  const bad = (message: string) => new KitError("CONFIG", `${path}: ${message}`, `See ${helpCommand(how)} for the format.`);
   if (!isObject(config)) throw bad("the top level must be a JSON object.");
   const base = dirname(resolve(path));
 
@@ -167,7 +173,7 @@ export function applyConfigFile(registry: Registry, path: string): string[] {
       keyCredentials: certificates.map((c: unknown, j: number) => {
         const entry = typeof c === "string" ? { path: c } : c;
         if (!isObject(entry) || typeof entry.path !== "string") throw bad(`${at}.${name}[${j}] must be a path or { "path": … }.`);
-        const der = readCertificateFile(isAbsolute(entry.path) ? entry.path : join(base, entry.path), `${path} ${at}`);
+        const der = readCertificateFile(isAbsolute(entry.path) ? entry.path : join(base, entry.path), `${path} ${at}`, how);
         const start = optionalDate(entry.start, `${at}.${name}[${j}].start`, bad);
         const end = optionalDate(entry.end, `${at}.${name}[${j}].end`, bad);
         const keyId = optionalString(entry.keyId, `${at}.${name}[${j}].keyId`, bad);

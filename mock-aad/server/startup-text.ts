@@ -9,7 +9,7 @@ import { powerShellTokenRequest } from "../../lib/entra/powershell-token-request
 import type { RequestLogEntry } from "../core.ts";
 import { APP_SERVICE_PATH, IMDS_PATH } from "../managed-identity.ts";
 import type { LocalTls } from "./local-tls-store.ts";
-import type { RegistrySetup } from "./options.ts";
+import type { Invocation, RegistrySetup } from "./options.ts";
 
 /** The scope the snippets ask for. */
 export const SNIPPET_SCOPE = "https://graph.microsoft.com/.default";
@@ -22,6 +22,7 @@ export interface SnippetInfo {
   /** Absolute paths (display()), so that every snippet works from whichever folder it is pasted in. */
   caPath: string;
   caPathAbsolute: string;
+  /** The certificate (PEM or DER), its private key (PEM) and a client assertion: paths or <placeholders>. */
   certPemPath: string;
   privateKeyPath: string;
   assertionPath: string;
@@ -30,6 +31,15 @@ export interface SnippetInfo {
   thumbprintSha1?: string;
   /** SHA-1 of the local CA, as Windows' certificate store names it. */
   caThumbprint?: string;
+}
+
+/** A file the snippets read (snippet-files.ts decides which), as "The snippets read" lists it. */
+export interface SnippetFile {
+  role: "certificate" | "private key" | "assertion";
+  /** Absolute, or a <placeholder>. */
+  path: string;
+  /** Why it is a placeholder, or that the file is not there yet (and what makes it). */
+  note?: string;
 }
 
 /** Ready-to-paste client code for the running server. */
@@ -57,12 +67,13 @@ const result = await app.acquireTokenByClientCredential({ scopes: ["${SNIPPET_SC
 console.log(result?.accessToken);
 `;
   const identity = `// token-identity.mjs (npm install @azure/identity), run with NODE_EXTRA_CA_CERTS set
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { ClientCertificateCredential } from "@azure/identity";
 
-// One PEM text holding the certificate and its private key; or pass a path to such a file:
-// new ClientCertificateCredential(tenant, clientId, "app-cert-and-key.pem", options)
-const pem = readFileSync(${js(info.certPemPath)}, "utf8") + readFileSync(${js(info.privateKeyPath)}, "utf8");
+// One PEM text holding the certificate (X509Certificate reads PEM or DER) and its private key; or
+// pass a path to such a file: new ClientCertificateCredential(tenant, clientId, "app-cert-and-key.pem", options)
+const pem = new X509Certificate(readFileSync(${js(info.certPemPath)})).toString() + readFileSync(${js(info.privateKeyPath)}, "utf8");
 const credential = new ClientCertificateCredential("${info.tenant}", "${info.clientId}", { certificate: pem }, {
   authorityHost: "${info.url}",
   disableInstanceDiscovery: true,
@@ -70,7 +81,7 @@ const credential = new ClientCertificateCredential("${info.tenant}", "${info.cli
 const token = await credential.getToken("${SNIPPET_SCOPE}");
 console.log(token.token);
 `;
-  const curl = `# bash; the assertion comes from npm run step 6 and lasts 10 minutes
+  const curl = `# bash; the assertion file is the one "The snippets read" names (an assertion expires within minutes)
 curl -sS --cacert "${info.caPath}" ${tokenUrl} \\
   -d client_id=${info.clientId} \\
   --data-urlencode scope=${SNIPPET_SCOPE} \\
@@ -105,9 +116,11 @@ export interface StartupJson {
   /** App Service's managed identity endpoint and secret, as IDENTITY_ENDPOINT and IDENTITY_HEADER. */
   identityEndpoint: string;
   identityHeader: string;
+  /** The server's own process: `kill <pid>` stops it (after a background `npm run mock-aad &`, $! is npm's pid, not this one). */
+  pid: number;
 }
 
-export function startupJson(info: SnippetInfo & { setup: RegistrySetup }): StartupJson {
+export function startupJson(info: SnippetInfo & { setup: RegistrySetup; pid: number }): StartupJson {
   return {
     url: info.url,
     tenant: info.tenant,
@@ -119,6 +132,7 @@ export function startupJson(info: SnippetInfo & { setup: RegistrySetup }): Start
     keyVaultUrl: info.url,
     identityEndpoint: `${info.url}${APP_SERVICE_PATH}`,
     identityHeader: info.setup.registry.managedIdentities?.[0]?.identityHeader ?? "",
+    pid: info.pid,
   };
 }
 
@@ -126,12 +140,18 @@ export interface StartupInfo extends SnippetInfo {
   tls: LocalTls;
   setup: RegistrySetup;
   out: string;
+  /** process.pid, printed so that the server can be stopped by its own pid. */
+  pid: number;
+  /** The kit's npm run mock-aad or the installed bin: which commands the hints name. */
+  invokedAs: Invocation;
+  /** What the snippets read (snippet-files.ts). */
+  files: SnippetFile[];
 }
 
 export function startupText(info: StartupInfo, c: ChalkInstance): string {
   const lines: string[] = [];
   const label = (text: string) => c.dim(text.padEnd(15));
-  lines.push("", `${c.bold("Mock Entra ID")} listening on ${c.cyan(info.url)}  ${c.dim("(Ctrl-C to stop)")}`, "");
+  lines.push("", `${c.bold("Mock Entra ID")} listening on ${c.cyan(info.url)}  ${c.dim(`(pid ${info.pid}: Ctrl-C or kill ${info.pid} stops it)`)}`, "");
   lines.push(`  ${label("Authority")}${c.cyan(`${info.url}/${info.tenant}/`)}`);
   lines.push(`  ${label("Token (v2)")}${info.url}/${info.tenant}/oauth2/v2.0/token`);
   lines.push(`  ${label("Tenant")}${info.tenant}`);
@@ -142,7 +162,8 @@ export function startupText(info: StartupInfo, c: ChalkInstance): string {
   lines.push(...keyVaultLines(info, c, label));
   if (info.setup.noCertificate) {
     lines.push(`  ${label("Certificate")}${c.yellow(`none registered: ${display(join(info.out, "cert.cer"))} does not exist yet.`)}`);
-    lines.push(`  ${label("")}${c.dim("Make one with")} npm run step 1 ${c.dim("and restart, or pass")} --cert FILE${c.dim(".")}`);
+    if (info.invokedAs === "kit") lines.push(`  ${label("")}${c.dim("Make one with")} npm run step 1 ${c.dim("and restart, or pass")} --cert FILE${c.dim(".")}`);
+    else lines.push(`  ${label("")}${c.dim("Pass")} --cert FILE ${c.dim("(and")} --key FILE${c.dim("), or")} --out ${c.dim("the kit's .workshop folder.")}`);
   } else {
     for (const cert of info.setup.certificates) {
       const sha256 = createHash("sha256").update(cert.der).digest("hex").toUpperCase();
@@ -155,6 +176,8 @@ export function startupText(info: StartupInfo, c: ChalkInstance): string {
   lines.push(`  ${label("bash")}export NODE_EXTRA_CA_CERTS="${info.caPathAbsolute}"`);
   lines.push(`  ${label("PowerShell")}$env:NODE_EXTRA_CA_CERTS = "${info.caPathAbsolute}"`);
   lines.push(`  ${label("")}${c.dim("Without it, msal-node and @azure/identity fail with endpoints_resolution_error.")}`);
+  lines.push("", c.bold("The snippets read") + (info.files.some((f) => f.path.startsWith("<")) ? c.dim(" (replace what is in <angle brackets>)") : ""));
+  for (const file of info.files) lines.push(`  ${label(file.role)}${file.path}${file.note === undefined ? "" : `  ${c.yellow(file.note)}`}`);
   const s = snippets(info);
   const block = (title: string, text: string) => {
     lines.push("", c.bold(title));
@@ -175,7 +198,8 @@ function keyVaultLines(info: StartupInfo, c: ChalkInstance, label: (text: string
   const lines: string[] = [];
   if (vault) {
     const held = vault.keys.map((k) => (k.certificateDer ? `certificate and key ${k.name}` : `key ${k.name}`)).join(", ");
-    lines.push(`  ${label("Key Vault")}${c.cyan(info.url)} ${c.dim(`(${vault.name}: ${held || "empty; npm run step 1 makes the certificate it holds"}; token for https://vault.azure.net)`)}`);
+    const empty = info.invokedAs === "kit" ? "empty; npm run step 1 makes the certificate it holds" : `empty; --config adds certificates to it ("vaults" in --help)`;
+    lines.push(`  ${label("Key Vault")}${c.cyan(info.url)} ${c.dim(`(${vault.name}: ${held || empty}; token for https://vault.azure.net)`)}`);
   }
   if (identity) {
     lines.push(`  ${label("IMDS")}GET ${info.url}${IMDS_PATH}?api-version=2018-02-01&resource=… ${c.dim("(header Metadata: true)")}`);

@@ -265,6 +265,7 @@ describe("npm run mock-aad options", () => {
         keyVaultUrl: url,
         identityEndpoint: `${url}/msi/token`,
         identityHeader: "mock-aad-identity-header-not-a-secret",
+        pid: process.pid,
       });
       expect(isAbsolute(info.caPath)).toBe(true);
       // What a script does with it: trust caPath, ask the endpoints it names.

@@ -2,39 +2,44 @@
  * `npm run test:package`: the kit as another project gets it. Packs the tarball (npm pack, which
  * runs the "prepare" build), installs it into an empty project under os.tmpdir() with npm (from the
  * local cache when it can: --offline, else --prefer-offline, which asks the registry only for what the
- * cache lacks), then, with plain Node (no tsx, no vitest):
+ * cache lacks) the packages README.md's install lines name (readme-install.ts reads them; at the
+ * versions the kit tests with), then, with plain Node (no tsx, no vitest):
  *   - runs README.md's node:test example (taken from README.md itself) with `node --test`, and its
  *     vitest and jest examples with vitest (the kit's version) and jest (JEST_VERSION);
- *   - starts the installed bin with --port 0 and relative --cert and --config paths, and gets tokens
- *     from it with a node:https request to 127.0.0.1 that trusts the CA the bin printed.
+ *   - makes the certificate and key with README.md's openssl line (when openssl is on PATH), starts the
+ *     installed bin with --port 0 and the README's relative --cert, --key and --config paths, checks
+ *     that its startup text names those files and no kit command, and gets tokens from it with a
+ *     node:https request to 127.0.0.1 that trusts the CA the bin printed.
  * Kept out of `npm test` (packing and installing take tens of seconds); .ci/run runs it.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash, createPrivateKey, randomUUID, sign, X509Certificate } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readmeExample, readmeInstallLines, readmeShellLines, ROOT } from "./readme-install.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const kit = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
   name: string;
   version: string;
   bin: Record<string, string>;
   devDependencies: Record<string, string>;
 };
-const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 /** The jest the README's jest example is run with (not a kit dependency: installed into the temporary project only). */
 const JEST_VERSION = "30.5.2";
 
-/** The block README.md shows after `<!-- example: FILE -->`: what a reader copies. */
-function readmeExample(file: string): string {
-  const at = readme.indexOf(`<!-- example: ${file} -->\n`);
-  if (at < 0) throw new Error(`README.md shows no example from ${file}`);
-  const block = /```\w+\n([\s\S]*?)```/.exec(readme.slice(at));
-  return block![1]!;
+/** README.md's install lines: the tarball's (the kit and what the examples need) and the runners'. */
+const INSTALL = readmeInstallLines();
+const WITH_TARBALL = INSTALL.find((l) => l.kit?.endsWith(".tgz"))!.packages;
+const RUNNERS = INSTALL.filter((l) => l.kit === undefined).flatMap((l) => l.packages);
+/** A package as README.md names it, at the version the kit tests with (so the npm cache has it). */
+function tested(name: string): string {
+  const version = name === "jest" ? JEST_VERSION : kit.devDependencies[name];
+  if (version === undefined) throw new Error(`README.md installs ${name}, which the kit does not test with: add it to devDependencies.`);
+  return `${name}@${version}`;
 }
 
 interface Run {
@@ -90,8 +95,8 @@ beforeAll(async () => {
   const packSeconds = (Date.now() - started) / 1000;
 
   writeFileSync(join(work, "package.json"), JSON.stringify({ name: "my-project", version: "1.0.0", private: true, type: "module" }, null, 2));
-  // The README's example uses msal-node: the same version the kit tests with.
-  installNote = await install([tarball, `@azure/msal-node@${kit.devDependencies["@azure/msal-node"]}`]);
+  // What README.md's tarball line installs: the kit, and what its examples need (test/readme-package-section.test.ts checks that it is enough).
+  installNote = await install([tarball, ...WITH_TARBALL.map(tested)]);
   installed = join(work, "node_modules", ...kit.name.split("/"));
   console.log(
     `package: ${info[0]!.filename}, ${tarballFiles.length} files, ${info[0]!.size} bytes (${info[0]!.unpackedSize} unpacked); packed in ${packSeconds.toFixed(1)} s, installed ${installNote} in ${((Date.now() - started) / 1000 - packSeconds).toFixed(1)} s`,
@@ -135,8 +140,9 @@ describe("README.md's node:test example, run with plain node --test in the new p
 describe("README.md's vitest and jest examples, in the new project", () => {
   beforeAll(async () => {
     const started = Date.now();
-    const note = await install([`vitest@${kit.devDependencies.vitest}`, `jest@${JEST_VERSION}`]);
-    console.log(`package: vitest ${kit.devDependencies.vitest} and jest ${JEST_VERSION} installed ${note} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const runners = RUNNERS.map(tested);
+    const note = await install(runners);
+    console.log(`package: ${runners.join(" and ")} installed ${note} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }, 600_000);
 
   /** The example, as README.md shows it, alone in a folder of the project, run by the project's own runner. */
@@ -201,47 +207,110 @@ describe("the installed bin (the HTTPS mock, compiled JavaScript)", () => {
     });
   }
 
-  let bin: ChildProcess | undefined;
+  /** README.md's openssl line, run in the project (the newcomer's certificate); without openssl, a throwaway under the same names. */
+  async function readmeCertificate(): Promise<{ certFile: string; keyFile: string; how: string }> {
+    const line = readmeShellLines("Your own certificate, tenant and app").find((l) => l.startsWith("openssl req "))!;
+    const args = line.match(/"[^"]*"|\S+/g)!.map((w) => w.replace(/^"|"$/g, "")).slice(1);
+    const certFile = args[args.indexOf("-out") + 1]!;
+    const keyFile = args[args.indexOf("-keyout") + 1]!;
+    let how = "README.md's openssl line";
+    try {
+      execFileSync("openssl", args, { cwd: work, stdio: "pipe" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      const made = await throwaway();
+      writeFileSync(join(work, certFile), made.certificatePem);
+      writeFileSync(join(work, keyFile), made.privateKeyPem, { mode: 0o600 });
+      how = "a throwaway certificate (no openssl on PATH)";
+    }
+    // What README.md says of it, checked with node:crypto: the key is PKCS#8 and belongs to the certificate.
+    const keyPem = readFileSync(join(work, keyFile), "utf8");
+    expect(keyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(new X509Certificate(readFileSync(join(work, certFile))).checkPrivateKey(createPrivateKey(keyPem))).toBe(true);
+    return { certFile, keyFile, how };
+  }
+
+  /** The installed bin, started in the project as npx starts it. */
+  function startBin(args: string[]): ChildProcess {
+    // What npx runs: the .bin link (a symlink to the compiled file) on Linux and macOS; on Windows
+    // .bin holds shell shims, so the file the package's "bin" names.
+    const entry = process.platform === "win32" ? join(installed, kit.bin["entra-mock-aad"]!) : join(work, "node_modules", ".bin", "entra-mock-aad");
+    const child = spawn(process.execPath, [entry, ...args], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+    running.push(child);
+    return child;
+  }
+
+  /** stdout up to the first `until`, or a clear failure when the bin prints nothing within 60 s or exits. */
+  function readUntil(child: ChildProcess, until: string, stderr: () => string): Promise<string> {
+    return new Promise<string>((done, fail) => {
+      let out = "";
+      const timer = setTimeout(() => fail(new Error(`the bin printed no ${JSON.stringify(until)} within 60 s:\n${out}\n${stderr()}`)), 60_000);
+      child.stdout!.setEncoding("utf8").on("data", (t: string) => {
+        out += t;
+        if (out.includes(until)) {
+          clearTimeout(timer);
+          done(out.slice(0, out.indexOf(until)));
+        }
+      });
+      child.once("exit", (code) => fail(new Error(`the bin exited with ${code}:\n${out}\n${stderr()}`)));
+    });
+  }
+
+  /** Stops it by the pid it printed (here the spawned process itself: node runs the bin's file directly). */
+  async function stop(child: ChildProcess, pid: number): Promise<void> {
+    expect(pid).toBe(child.pid);
+    const exited = new Promise((done) => child.once("exit", done));
+    process.kill(pid, "SIGTERM");
+    await exited;
+  }
+
+  const running: ChildProcess[] = [];
   afterAll(async () => {
-    if (bin?.pid !== undefined && bin.exitCode === null) {
-      const exited = new Promise((done) => bin!.once("exit", done));
-      bin.kill("SIGTERM");
+    for (const child of running) {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) continue;
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill("SIGTERM");
       await exited;
     }
   });
 
+  it("README.md's first bin line: the startup text names the user's --cert and --key, and no kit command", async () => {
+    const { certFile, keyFile, how } = await readmeCertificate();
+    console.log(`package: the bin's certificate: ${how}`);
+    const line = readmeShellLines("The HTTPS mock, for other clients")[0]!;
+    expect(line).toBe(`npx entra-mock-aad --port 0 --cert ${certFile} --key ${keyFile}`);
+    const child = startBin([...line.split(/\s+/).slice(2), "--no-color"]);
+    let stderr = "";
+    child.stderr!.setEncoding("utf8").on("data", (t: string) => (stderr += t));
+    const text = await readUntil(child, "\nRequests\n", () => stderr);
+    const here = realpathSync(work);
+    const read = text.slice(text.indexOf("\nThe snippets read"), text.indexOf("\nmsal-node\n"));
+    expect(read).toContain(`  certificate    ${join(here, certFile)}\n`);
+    expect(read).toContain(`  private key    ${join(here, keyFile)}\n`);
+    expect(read).toContain("  assertion      <client-assertion.jwt>  ");
+    expect(text).toContain(`readFileSync(${JSON.stringify(join(here, keyFile).split("\\").join("/"))}, "utf8")`);
+    expect(text).not.toMatch(/npm run|private-key\.pem/);
+    const pid = Number(/listening on https:\/\/127\.0\.0\.1:\d+ {2}\(pid (\d+): Ctrl-C or kill \1 stops it\)/.exec(text)?.[1]);
+    await stop(child, pid);
+  }, 120_000);
+
   it("starts with --port 0, reads relative paths from the caller's folder, and gives tokens over HTTPS", async () => {
-    const demo = await throwaway();
-    const contoso = await throwaway();
+    const { certFile, keyFile } = await readmeCertificate();
+    const mine = { certificatePem: readFileSync(join(work, certFile), "utf8"), privateKeyPem: readFileSync(join(work, keyFile), "utf8") };
     const stranger = await throwaway();
-    writeFileSync(join(work, "my.pem"), demo.certificatePem);
-    writeFileSync(join(work, "my-app.pem"), contoso.certificatePem);
-    // README.md's --config example, as a reader copies it (its certificate path is relative to the file).
+    // README.md's --config example, as a reader copies it (its certificate path, the openssl line's, is relative to the file).
     const config = JSON.parse(readmeExample("test/package/examples/registry.json")) as {
       tenants: Array<{ id: string }>;
       applications: Array<{ appId: string; tenantId: string; keyCredentials: string[] }>;
     };
+    expect(config.applications[0]!.keyCredentials).toEqual([certFile]);
     writeFileSync(join(work, "registry.json"), JSON.stringify(config));
 
-    // What npx runs: the .bin link (a symlink to the compiled file) on Linux and macOS; on Windows
-    // .bin holds shell shims, so the file the package's "bin" names.
-    const entry = process.platform === "win32" ? join(installed, kit.bin["entra-mock-aad"]!) : join(work, "node_modules", ".bin", "entra-mock-aad");
-    bin = spawn(process.execPath, [entry, "--port", "0", "--cert", "my.pem", "--config", "registry.json", "--json"], { cwd: work, stdio: ["ignore", "pipe", "pipe"] });
+    const bin = startBin(["--port", "0", "--cert", certFile, "--key", keyFile, "--config", "registry.json", "--json"]);
     let stderr = "";
     bin.stderr!.setEncoding("utf8").on("data", (t: string) => (stderr += t));
-    const line = await new Promise<string>((done, fail) => {
-      let out = "";
-      const timer = setTimeout(() => fail(new Error(`the bin printed no JSON line within 60 s:\n${out}\n${stderr}`)), 60_000);
-      bin!.stdout!.setEncoding("utf8").on("data", (t: string) => {
-        out += t;
-        if (out.includes("\n")) {
-          clearTimeout(timer);
-          done(out.slice(0, out.indexOf("\n")));
-        }
-      });
-      bin!.once("exit", (code) => fail(new Error(`the bin exited with ${code}:\n${out}\n${stderr}`)));
-    });
-    const started = JSON.parse(line) as { url: string; caPath: string; tokenEndpoint: string; clientId: string; tenant: string };
+    const line = await readUntil(bin, "\n", () => stderr);
+    const started = JSON.parse(line) as { url: string; caPath: string; tokenEndpoint: string; clientId: string; tenant: string; pid: number };
     // The CA is under the caller's folder (the default --out, .workshop, resolved from there; real
     // paths, as macOS's temp folder is a symlink).
     expect(relative(realpathSync(work), realpathSync(started.caPath))).toBe(join(".workshop", "mock-aad", "ca.pem"));
@@ -258,14 +327,14 @@ describe("the installed bin (the HTTPS mock, compiled JavaScript)", () => {
     const claims = (token: string) => JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8"));
 
     // The demo app, with the certificate given by --cert my.pem.
-    const ok = await post(started.tokenEndpoint, ca, form(started.clientId, assertion(demo.certificatePem, demo.privateKeyPem, started.clientId, started.tokenEndpoint)));
+    const ok = await post(started.tokenEndpoint, ca, form(started.clientId, assertion(mine.certificatePem, mine.privateKeyPem, started.clientId, started.tokenEndpoint)));
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect(claims(ok.body.access_token)).toMatchObject({ appid: started.clientId, tid: started.tenant });
 
     // The app the --config file registers, in its own tenant.
     const app = config.applications[0]!;
     const contosoEndpoint = `${started.url}/${app.tenantId}/oauth2/v2.0/token`;
-    const own = await post(contosoEndpoint, ca, form(app.appId, assertion(contoso.certificatePem, contoso.privateKeyPem, app.appId, contosoEndpoint)));
+    const own = await post(contosoEndpoint, ca, form(app.appId, assertion(mine.certificatePem, mine.privateKeyPem, app.appId, contosoEndpoint)));
     expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect(claims(own.body.access_token)).toMatchObject({ appid: app.appId, tid: app.tenantId, roles: ["User.Read.All"] });
 
@@ -274,5 +343,6 @@ describe("the installed bin (the HTTPS mock, compiled JavaScript)", () => {
     expect(refused.status).toBe(401);
     expect(refused.body.error_codes).toEqual([700027]);
     expect(stderr).not.toMatch(/deprecated/);
+    await stop(bin, started.pid);
   }, 120_000);
 });
