@@ -3,10 +3,8 @@
  * oversized bodies, a port in use, and `npm run mock-aad` itself (started as a child process).
  */
 import { createHash, createPublicKey, generateKeyPairSync, randomUUID, sign, constants, X509Certificate, type KeyObject } from "node:crypto";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
-import { checkServerIdentity } from "node:tls";
 import { tmpdir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +15,7 @@ import { buildSelfSignedCertificate, randomSerialNumber } from "../../lib/format
 import { mockAadHelp, parseMockAadArgs, startMockAadCli } from "../../mock-aad/server/cli.ts";
 import { applyConfigFile, buildRegistry } from "../../mock-aad/server/config-file.ts";
 import { requestLine } from "../../mock-aad/server/startup-text.ts";
+import { call } from "./https-call.ts";
 import { startMockServer, type MockServer } from "../../mock-aad/https-server.ts";
 import { createMockAad, defaultRegistry, keyCredential, type RequestLogEntry } from "../../mock-aad/index.ts";
 import { ensureLocalTls, type LocalTls } from "../../mock-aad/server/local-tls-store.ts";
@@ -49,40 +48,6 @@ function clientAssertion(cert: { der: Uint8Array; privateKey: KeyObject }, aud: 
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   const signature = sign("sha256", Buffer.from(input), { key: cert.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
   return `${input}.${b64url(signature)}`;
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  json: () => any;
-}
-
-/** One HTTPS request trusting only the given CA (node:https `ca`). */
-function call(url: string, ca: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer; chunked?: boolean } = {}): Promise<Answer> {
-  return new Promise((done, fail) => {
-    // A hand-set Host would also be the name node checks the certificate against: keep that the server's.
-    const tlsName = init.headers && Object.keys(init.headers).some((h) => h.toLowerCase() === "host") ? { servername: "localhost", checkServerIdentity: (_host: string, cert: import("node:tls").PeerCertificate) => checkServerIdentity("localhost", cert) } : {};
-    const req = httpsRequest(url, { method: init.method ?? "GET", headers: init.headers ?? {}, ca, ...tlsName }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        done({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) });
-      });
-    });
-    req.on("error", fail);
-    if (init.body !== undefined) {
-      if (init.chunked) {
-        // No content-length: the server only learns the size while reading.
-        const body = Buffer.from(init.body);
-        for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.subarray(i, i + 64 * 1024));
-      } else {
-        req.write(init.body);
-      }
-    }
-    req.end();
-  });
 }
 
 function tokenForm(assertion: string, scope = "https://graph.microsoft.com/.default"): string {
@@ -354,86 +319,7 @@ describe("npm run mock-aad options", () => {
   });
 });
 
-describe("npm run mock-aad as a program", () => {
-  const tsx = join(process.cwd(), "node_modules", "tsx", "dist", "cli.mjs");
-  const cli = join(process.cwd(), "mock-aad", "server", "cli.ts");
-  // On Windows child.kill("SIGTERM") ends the process "forcefully and abruptly (similar to 'SIGKILL')"
-  // (Node's child_process docs, subprocess.kill): no handler runs, so there is no clean stop to see.
-  const signals = process.platform !== "win32";
-
-  it("starts, prints the authority and NODE_EXTRA_CA_CERTS, logs requests, and stops cleanly on SIGTERM", async () => {
-    const out = tempDir();
-    writeFileSync(join(out, "cert.cer"), registered.der);
-    const child = spawn(process.execPath, [tsx, cli, "--port", "0", "--out", out], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    try {
-      await waitFor(() => /\nRequests\n/.test(stdout), () => `no startup text; stdout: ${stdout} stderr: ${stderr}`);
-      const url = /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
-      expect(stdout).toContain(`Authority      ${url}/${DEMO_TENANT_ID}/`);
-      expect(stdout).toContain(`export NODE_EXTRA_CA_CERTS="${join(out, "mock-aad", "ca.pem")}"`);
-      expect(stdout).toContain(`$env:NODE_EXTRA_CA_CERTS = "${join(out, "mock-aad", "ca.pem")}"`);
-      expect(stdout).toMatch(/cert\.cer registered/);
-      expect(stdout).toContain(`knownAuthorities: ["${new URL(url).host}"]`);
-      const ca = await ensureLocalTls({ dir: join(out, "mock-aad") });
-      expect(ca.created.ca).toBe(false); // the CLI made it; reused here
-      const answer = await call(`${url}/${DEMO_TENANT_ID}/v2.0/.well-known/openid-configuration`, ca.caPem);
-      expect(answer.status).toBe(200);
-      await waitFor(() => /GET +\/\S+\/v2\.0\/\.well-known\/openid-configuration {2}200/.test(stdout), () => stdout);
-    } finally {
-      child.kill("SIGTERM");
-    }
-    const code = await exited;
-    expect(stderr).toBe("");
-    if (!signals) return;
-    expect(code).toBe(0);
-    expect(stdout).toMatch(/Mock Entra ID stopped\./);
-  });
-
-  it("--json: stdout holds the one JSON line, even when it stops; the log and the stopping lines go to stderr", async () => {
-    const child = spawn(process.execPath, [tsx, cli, "--port", "0", "--out", tempDir(), "--json"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
-    try {
-      await waitFor(() => stdout.includes("\n"), () => `no JSON line; stdout: ${stdout} stderr: ${stderr}`);
-      const info = JSON.parse(stdout);
-      expect(info.tokenEndpoint).toBe(`${info.url}/${DEMO_TENANT_ID}/oauth2/v2.0/token`);
-      expect((await call(`${info.authority}v2.0/.well-known/openid-configuration`, readFileSync(info.caPath, "utf8"))).status).toBe(200);
-      await waitFor(() => /openid-configuration {2}200/.test(stderr), () => stderr);
-    } finally {
-      child.kill("SIGTERM");
-    }
-    const code = await exited;
-    expect(stdout.split("\n")).toEqual([expect.stringMatching(/^\{"url":"https:\/\/127\.0\.0\.1:\d+",.*\}$/), ""]);
-    if (!signals) return;
-    expect(code).toBe(0);
-    expect(stderr).toMatch(/SIGTERM: stopping…\nMock Entra ID stopped\.\n$/);
-  });
-
-  it("a port in use ends with one clear sentence and exit code 1, no stack trace", async () => {
-    const child = spawn(process.execPath, [tsx, cli, "--port", String(server.port), "--out", tempDir()], { stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-    const code = await new Promise<number | null>((done) => child.on("exit", (c) => done(c)));
-    expect(code).toBe(1);
-    expect(stderr).toMatch(new RegExp(`✗ Port ${server.port} is in use: .*\\n  → .*--port 0 for any free port`));
-    expect(stderr).not.toMatch(/\n\s+at /);
-  });
-});
-
-async function waitFor(condition: () => boolean, explain: () => string, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(explain());
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+// npm run mock-aad as a program (started, signalled, its port taken): https-server-program.slow.test.ts.
 
 describe("the origin is the server's, never the client's Host", () => {
   const form = (assertion: string) =>

@@ -13,7 +13,7 @@ import { pemEncode } from "../../../lib/formats/pem.ts";
 import { writePfx } from "../../../lib/formats/pkcs12/index.ts";
 import { createMockAad, type MockAad } from "../../../mock-aad/core.ts";
 import { defaultRegistry, type Registry } from "../../../mock-aad/registry.ts";
-import { createSigningKey } from "../../../mock-aad/signing-key.ts";
+import { createSigningKey, type SigningKey } from "../../../mock-aad/signing-key.ts";
 import { DEMO_CLIENT_ID, DEMO_TENANT_ID } from "../../../lib/entra/demo.ts";
 import type { CertLifeIo } from "../../../steps/profile/io.ts";
 import type { Prompter } from "../../../steps/profile/prompt.ts";
@@ -35,9 +35,24 @@ export interface ThrowawayCert {
   pkcs8: Uint8Array;
 }
 
+/**
+ * Throwaway RSA keys, made once per test file and handed out in turn: a 2048-bit key takes about
+ * 160 ms to make here, and these tests made one per certificate. Eight in a row are distinct, more
+ * than any test here uses at once.
+ */
+const KEY_POOL_SIZE = 8;
+const keyPool: { privateKey: KeyObject; publicKey: KeyObject }[] = [];
+let nextKey = 0;
+function pooledKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+  const i = nextKey++ % KEY_POOL_SIZE;
+  return (keyPool[i] ??= generateKeyPairSync("rsa", { modulusLength: 2048 }));
+}
+
+let signingKeyMemo: SigningKey | undefined;
+
 /** A throwaway RSA key and self-signed certificate (only for these tests). */
 export async function throwawayCert(notBefore: Date, notAfter: Date, subject = "CN=cert-life throwaway test"): Promise<ThrowawayCert> {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey, publicKey } = pooledKeyPair();
   const built = await buildSelfSignedCertificate({
     subject,
     publicKeySpki: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
@@ -63,7 +78,7 @@ export class Lab {
 
   constructor(readonly registry: Registry, options: { replicationDelaySeconds?: number } = {}) {
     let n = 0;
-    this.mock = createMockAad({ registry, ...options, clock: () => new Date(this.now.getTime() + this.mockSkewMs), ids: () => `00000000-0000-4000-8000-${(++n).toString(16).padStart(12, "0")}`, signingKey: createSigningKey(START) });
+    this.mock = createMockAad({ registry, ...options, clock: () => new Date(this.now.getTime() + this.mockSkewMs), ids: () => `00000000-0000-4000-8000-${(++n).toString(16).padStart(12, "0")}`, signingKey: (signingKeyMemo ??= createSigningKey(START)) });
   }
 
   static async withCertificate(cert: ThrowawayCert, options: { replicationDelaySeconds?: number } = {}): Promise<Lab> {
