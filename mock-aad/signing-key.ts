@@ -28,9 +28,9 @@ export interface LoadedSigningKey {
 
 export const SIGNING_CERTIFICATE_SUBJECT = "CN=mock-aad token signing (offline workshop)";
 
-/** A new 2048-bit RSA key with a self-signed certificate valid from a day before `now` for two years. */
-export function createSigningKey(now: Date = new Date()): SigningKey {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+/** A 2048-bit RSA key (a new one unless `keyPair` is given) with a self-signed certificate valid from a day before `now` for two years. */
+export function createSigningKey(now: Date = new Date(), keyPair: { publicKey: KeyObject; privateKey: KeyObject } = generateKeyPairSync("rsa", { modulusLength: 2048 })): SigningKey {
+  const { publicKey, privateKey } = keyPair;
   const day = 24 * 60 * 60 * 1000;
   const certificateDer = buildIssuedCertificate({
     subject: SIGNING_CERTIFICATE_SUBJECT,

@@ -16,6 +16,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { diagnose } from "../../lib/entra/doctor/index.ts";
 import { createMockAad, createSigningKey, defaultRegistry } from "../../mock-aad/index.ts";
 import { build, certFor, cli, DEMO_CLIENT_ID, DEMO_TENANT_ID, ENTRA, JWT_BEARER, mockAnswer, NOW, rsaKeys, tokenForm, type TestCert } from "./helpers.ts";
+import { nextThrowawayKeyPair } from "../helpers/throwaway-keys.ts";
 
 const URL_V2 = `${ENTRA}/${DEMO_TENANT_ID}/oauth2/v2.0/token`;
 /** The fields before client_assertion, as -d pieces (all unreserved or already encoded). */
@@ -48,7 +49,7 @@ function curl(assertionOption: string): string {
 
 /** What the mock answers for this exact body (the first error code, or "ok"). */
 async function mockAnswersBody(body: string): Promise<number | "ok"> {
-  const mock = createMockAad({ registry: defaultRegistry({ certificates: [cert.der] }), clock: () => NOW, signingKey: createSigningKey(NOW) });
+  const mock = createMockAad({ registry: defaultRegistry({ certificates: [cert.der] }), clock: () => NOW, signingKey: createSigningKey(NOW, nextThrowawayKeyPair()) });
   const response = await mock.handle(new Request(URL_V2, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body }));
   if (response.status === 200) return "ok";
   return ((await response.json()) as { error_codes?: number[] }).error_codes?.[0] ?? -1;

@@ -12,6 +12,7 @@ import { buildSelfSignedCertificate } from "../../lib/formats/x509/index.ts";
 import { createMockAad, createSigningKey, defaultRegistry, type SigningKey } from "../../mock-aad/index.ts";
 import { runDoctor, type DoctorIo } from "../../steps/doctor/cli.ts";
 import { JWT_BEARER, tokenForm } from "../helpers/token-form.ts";
+import { nextThrowawayKeyPair } from "../helpers/throwaway-keys.ts";
 
 export const NOW = new Date("2025-06-01T12:00:00Z");
 export const NOW_S = NOW.getTime() / 1000;
@@ -119,7 +120,7 @@ let signingKey: SigningKey | undefined;
 export async function mockAnswer(fields: Record<string, string>, certificates: Uint8Array[], options: { tenant?: string; now?: Date } = {}): Promise<number | "ok"> {
   const now = options.now ?? NOW;
   // One token-signing key per test file: making one per mock would cost an RSA key generation each.
-  signingKey ??= createSigningKey(NOW);
+  signingKey ??= createSigningKey(NOW, nextThrowawayKeyPair());
   const mock = createMockAad({ registry: defaultRegistry({ certificates }), clock: () => now, signingKey });
   const response = await mock.handle(
     new Request(`${ENTRA}/${options.tenant ?? DEMO_TENANT_ID}/oauth2/v2.0/token`, {

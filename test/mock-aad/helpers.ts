@@ -10,6 +10,7 @@ import { buildSelfSignedCertificate } from "../../lib/formats/x509/index.ts";
 import { createMockAad, type MockAad, type MockAadOptions } from "../../mock-aad/core.ts";
 import { defaultRegistry, keyCredential, type KeyCredentialOptions, type Registry } from "../../mock-aad/registry.ts";
 import { createSigningKey, type SigningKey } from "../../mock-aad/signing-key.ts";
+import { nextThrowawayKeyPair } from "../helpers/throwaway-keys.ts";
 
 export const NOW = new Date("2025-06-01T12:00:00Z");
 export const NOW_S = NOW.getTime() / 1000;
@@ -27,9 +28,9 @@ export interface TestCertificate {
   sha256Hex: string;
 }
 
-/** A fresh RSA key with a self-signed certificate built by lib/formats/x509, signed through node:crypto. */
+/** An RSA key (a new one for this test file: test/helpers/throwaway-keys.ts) with a self-signed certificate built by lib/formats/x509, signed through node:crypto. */
 export async function makeCertificate(bits = 2048, notBefore = new Date("2025-01-01T00:00:00Z"), notAfter = new Date("2027-01-01T00:00:00Z")): Promise<TestCertificate> {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: bits });
+  const { privateKey, publicKey } = bits === 2048 ? nextThrowawayKeyPair() : generateKeyPairSync("rsa", { modulusLength: bits });
   const built = await buildSelfSignedCertificate({
     subject: `CN=mock-aad test ${bits}`,
     publicKeySpki: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
@@ -50,7 +51,7 @@ export function certificateFacts(privateKey: KeyObject, publicKey: KeyObject, de
 let signingKeyMemo: SigningKey | undefined;
 /** One token-signing key per test file. */
 export function testSigningKey(): SigningKey {
-  signingKeyMemo ??= createSigningKey(NOW);
+  signingKeyMemo ??= createSigningKey(NOW, nextThrowawayKeyPair());
   return signingKeyMemo;
 }
 

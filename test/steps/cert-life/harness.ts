@@ -4,7 +4,7 @@
  * HTTPS mock's origin (https://127.0.0.1:8443), and throwaway certificates made here (node:crypto
  * keys, never used anywhere else).
  */
-import { generateKeyPairSync, sign, type KeyObject } from "node:crypto";
+import { sign, type KeyObject } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import type { Prompter } from "../../../steps/profile/prompt.ts";
 import { runProfileCli } from "../../../steps/profile/command.ts";
 import { runTokenCli } from "../../../steps/token/command.ts";
 import { runCertCli } from "../../../steps/cert/command.ts";
+import { nextThrowawayKeyPair } from "../../helpers/throwaway-keys.ts";
 
 export const ORIGIN = "https://127.0.0.1:8443";
 export const GRAPH = `${ORIGIN}/graph/v1.0`;
@@ -35,24 +36,11 @@ export interface ThrowawayCert {
   pkcs8: Uint8Array;
 }
 
-/**
- * Throwaway RSA keys, made once per test file and handed out in turn: a 2048-bit key takes about
- * 160 ms to make here, and these tests made one per certificate. Eight in a row are distinct, more
- * than any test here uses at once.
- */
-const KEY_POOL_SIZE = 8;
-const keyPool: { privateKey: KeyObject; publicKey: KeyObject }[] = [];
-let nextKey = 0;
-function pooledKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
-  const i = nextKey++ % KEY_POOL_SIZE;
-  return (keyPool[i] ??= generateKeyPairSync("rsa", { modulusLength: 2048 }));
-}
-
 let signingKeyMemo: SigningKey | undefined;
 
 /** A throwaway RSA key and self-signed certificate (only for these tests). */
 export async function throwawayCert(notBefore: Date, notAfter: Date, subject = "CN=cert-life throwaway test"): Promise<ThrowawayCert> {
-  const { privateKey, publicKey } = pooledKeyPair();
+  const { privateKey, publicKey } = nextThrowawayKeyPair(); // a different key each time (test/helpers/throwaway-keys.ts)
   const built = await buildSelfSignedCertificate({
     subject,
     publicKeySpki: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
