@@ -54,15 +54,36 @@ function time(command: string, args: readonly string[], runs: number, cwd = KIT)
   return { wall: median(wall), cpu: median(cpu) };
 }
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "7" }, compiled: { type: "string" }, json: { type: "boolean", default: false } } });
+const USAGE = `npm run bench:startup -- [--runs N] [--compiled DIR] [--json]
+
+  How long each command's --help and --list take to start, medians of N runs (default 7): from the
+  TypeScript sources through tsx (as the kit's npm scripts run them) and, with --compiled DIR, from
+  tsc's JavaScript in DIR (bench/README.md says how to build it).
+`;
+function usage(problem?: string): never {
+  if (problem) process.stderr.write(`✗ ${problem}\n  → npm run bench:startup -- --help\n`);
+  else process.stdout.write(USAGE);
+  process.exit(problem ? 1 : 0);
+}
+let parsed: ReturnType<typeof parseStartupArgs>;
+function parseStartupArgs() {
+  return parseArgs({ options: { runs: { type: "string", default: "7" }, compiled: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } } });
+}
+try {
+  parsed = parseStartupArgs();
+} catch (error) {
+  usage((error as Error).message);
+}
+const { values } = parsed;
+if (values.help) usage();
 const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs needs a whole number");
+if (!Number.isInteger(runs) || runs < 1) usage(`--runs needs a whole number of at least 1, not ${JSON.stringify(values.runs)}`);
 const rows: { command: string; tsx: Timing; compiled?: Timing }[] = [];
 const node = time(process.execPath, ["-e", ""], runs);
 for (const [file, args] of COMMANDS) {
   const tsx = time(process.execPath, ["--import", "tsx", join(KIT, `${file}.ts`), ...args], runs);
   const compiledFile = values.compiled ? join(values.compiled, `${file}.js`) : undefined;
-  if (compiledFile && !existsSync(compiledFile)) throw new Error(`${compiledFile} is missing: build with tsc first`);
+  if (compiledFile && !existsSync(compiledFile)) usage(`${compiledFile} is missing: build the kit with tsc into that folder first (bench/README.md, Start-up)`);
   const compiled = compiledFile ? time(process.execPath, [compiledFile, ...args], runs, values.compiled) : undefined;
   rows.push({ command: `${file} ${args.join(" ")}`, tsx, ...(compiled !== undefined ? { compiled } : {}) });
 }
