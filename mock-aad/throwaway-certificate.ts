@@ -15,7 +15,7 @@ export interface ThrowawayCertificate {
   certificatePem: string;
   /** The same certificate, DER (a .cer file's bytes). */
   certificateDer: Uint8Array;
-  /** Its RSA private key, PKCS#8 PEM ("BEGIN PRIVATE KEY"), as msal-node and @azure/identity read it. */
+  /** Its RSA private key, PKCS#8 PEM (RFC 7468 label "PRIVATE KEY"), as msal-node and @azure/identity read it. */
   privateKeyPem: string;
   /** SHA-1 and SHA-256 of the certificate DER, upper-case hex, as the portal and Windows show them. */
   thumbprintSha1: string;

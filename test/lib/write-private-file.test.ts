@@ -97,12 +97,12 @@ describe("writeTemporaryFile and writePrivateFile", () => {
     const root = temp();
     const old = process.umask(0);
     try {
-      writePrivateFile(join(root, "key.pem"), "-----BEGIN PRIVATE KEY----- throwaway", { secret: true });
+      writePrivateFile(join(root, "key.pem"), "throwaway secret text, not a key", { secret: true });
       writePrivateFile(join(root, "cert.cer"), Uint8Array.of(0x30, 0x82), { secret: false });
     } finally {
       process.umask(old);
     }
-    expect(readFileSync(join(root, "key.pem"), "utf8")).toBe("-----BEGIN PRIVATE KEY----- throwaway");
+    expect(readFileSync(join(root, "key.pem"), "utf8")).toBe("throwaway secret text, not a key");
     expect([...readFileSync(join(root, "cert.cer"))]).toEqual([0x30, 0x82]);
     if (POSIX) {
       expect(mode(join(root, "key.pem"))).toBe(0o600);

@@ -2,6 +2,7 @@ import { createPrivateKey, X509Certificate } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { createThrowawayCertificate } from "../../mock-aad/index.ts";
+import { pemDecode } from "../../lib/formats/pem.ts";
 
 const HAS_OPENSSL = spawnSync("openssl", ["version"]).status === 0;
 
@@ -16,7 +17,7 @@ describe("createThrowawayCertificate", () => {
     expect(x.subject).toBe("CN=throwaway for a test");
     expect(new Date(x.validFrom).toISOString()).toBe("2026-02-28T12:00:00.000Z");
     expect(new Date(x.validTo).toISOString()).toBe("2026-03-31T12:00:00.000Z");
-    expect(made.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
+    expect(pemDecode(made.privateKeyPem).map((b) => b.label)).toEqual(["PRIVATE KEY"]); // PKCS#8, as msal-node reads it
     expect(Buffer.from(made.certificateDer).equals(x.raw)).toBe(true);
   });
 

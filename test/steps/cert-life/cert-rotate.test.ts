@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { NEW_KEY_TRIES } from "../../../steps/cert/rotate.ts";
 import { CLIENT_ID, GRAPH, Lab, ORIGIN, PASSWORD_VAR, START, TENANT, throwawayCert } from "./harness.ts";
 import { modesUnder } from "./modes.ts";
+import { pemDecode } from "../../../lib/formats/pem.ts";
 
 const END = new Date(START.getTime() + 40 * 86_400_000);
 const sha1 = (der: Uint8Array) => createHash("sha1").update(der).digest("hex").toUpperCase();
@@ -73,8 +74,7 @@ describe("npm run cert -- rotate", () => {
     const profile = JSON.parse(readFileSync(join(lab.home, "profiles", "pem.json"), "utf8"));
     expect(profile.certificate.pem).toMatch(/cert-and-key\.pem$/);
     const text = readFileSync(profile.certificate.pem, "utf8");
-    expect(text).toContain("-----BEGIN CERTIFICATE-----");
-    expect(text).toContain("-----BEGIN PRIVATE KEY-----");
+    expect(pemDecode(text).map((b) => b.label)).toEqual(["CERTIFICATE", "PRIVATE KEY"]);
     expect(registered(lab)).toEqual([sha1(new X509Certificate(text).raw)]); // node:crypto reads the new file's certificate
     expect((await lab.run("token", "--profile", "pem", "--no-cache")).code).toBe(0);
   });
