@@ -11,7 +11,7 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Refuses what is not a variable's name (most often: the password itself, typed after --password-env). */
 export function checkEnvName(variable: string): void {
   if (!ENV_NAME.test(variable))
-    throw new KitError("USAGE", `--password-env ${variable} is not an environment variable's name: give the name, never the password itself.`, "For example --password-env MYAPP_PFX_PASSWORD, after export MYAPP_PFX_PASSWORD=….");
+    throw new KitError("USAGE", "The value after --password-env is not an environment variable's name (it is not repeated here, in case it is the password): give the name, never the password itself.", "For example --password-env MYAPP_PFX_PASSWORD, after export MYAPP_PFX_PASSWORD=….");
 }
 
 /** The password in $variable for opening `file`; a variable that is not set is one sentence, never an empty password. */

@@ -7,7 +7,7 @@
  * counts: nobody can say the app still signs in). A command line that does not parse is 1.
  */
 import { KitError } from "../../lib/errors.ts";
-import { describeFailure, type Io, formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type CommandSpec, type OptionTable } from "../command.ts";
+import { describeFailure, fromTypedFolder, type Io, formatRows, HELP_OPTION, jsonOption, NO_COLOR_OPTION, optionRows, parseCommandLine, runCommand, type CommandSpec, type OptionTable } from "../command.ts";
 import type { CertLifeIo } from "../profile/io.ts";
 import { Ui } from "../ui.ts";
 import { checkFile, checkJson, checkProfile, renderCheck } from "./check.ts";
@@ -88,7 +88,7 @@ export async function runCertCli(argv: string[], io: CertLifeIo, newKeyPem?: str
       const days = warnDays(values["warn-days"]);
       if ((file === undefined) === (values.profile === undefined)) throw new KitError("USAGE", "npm run cert -- check needs --profile NAME or a certificate FILE (one of them).", "For example: npm run cert -- check --profile my-app, or npm run cert -- check cert.cer.");
       try {
-        const result = file !== undefined ? await checkFile(file, values["password-env"], days, io) : await checkProfile(values.profile!, days, io);
+        const result = file !== undefined ? await checkFile(fromTypedFolder(file), values["password-env"], days, io) : await checkProfile(values.profile!, days, io);
         io.out((values.json ? JSON.stringify(checkJson(result), null, 2) : renderCheck(result, ui).join("\n")) + "\n");
         return result.exitCode;
       } catch (error) {

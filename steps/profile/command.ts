@@ -10,7 +10,7 @@ import { Ui } from "../ui.ts";
 import { loadCredential, refuseDemoAgainstRealEntra, type Credential, type ProfileContext } from "./credential.ts";
 import type { CertLifeIo } from "./io.ts";
 import { confirm } from "./prompt.ts";
-import { absolutePath, authorityOrigin, checkProfileName, ENV_NAME, graphApiBase, GRAPH_BASE_DEFAULT, parseProfile, profileJson, profileNames, readProfile, removeProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "./profile.ts";
+import { absolutePath, authorityOrigin, checkProfileName, graphApiBase, GRAPH_BASE_DEFAULT, parseProfile, profileJson, profileNames, readProfile, removeProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "./profile.ts";
 import { kitHome, writePrivateFile } from "./store.ts";
 import { checkEnvName } from "../password-env.ts";
 import { windowsThumbprint } from "../../lib/formats/x509/index.ts";
@@ -128,7 +128,7 @@ async function certificateFrom(values: Values, io: CertLifeIo, profileName: stri
     if (path) {
       if (/\.pem$/i.test(path)) return { pem: absolutePath(path) };
       const variable = passwordEnv ?? (await io.prompt.ask("Environment variable holding the PFX password (Enter: ask each time): "));
-      if (variable && !ENV_NAME.test(variable)) throw new KitError("USAGE", `${variable} is not an environment variable's name.`, "Give a name like MYAPP_PFX_PASSWORD, never the password itself.");
+      if (variable) checkEnvName(variable);
       return { pfx: absolutePath(path), ...(variable ? { passwordEnv: variable } : {}) };
     }
   }
@@ -255,7 +255,7 @@ function exportProfile(name: string, io: CertLifeIo, ui: Ui, values: Values): nu
 async function importProfile(file: string, io: CertLifeIo, ui: Ui, values: Values): Promise<number> {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    text = readFileSync(absolutePath(file), "utf8");
   } catch (error) {
     throw new KitError("FILE_NOT_FOUND", `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`, "Give the file npm run profile -- export NAME -o FILE wrote.");
   }

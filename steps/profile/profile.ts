@@ -10,6 +10,7 @@ import { kitHome, listFiles, readIfPresent, removePath, writePrivateFile, type E
 
 import { GRAPH_BASE_URL } from "../../lib/entra/key-proof.ts";
 import { ENV_NAME } from "../password-env.ts";
+import { fromTypedFolder } from "../command.ts";
 
 export const GRAPH_BASE_DEFAULT = GRAPH_BASE_URL;
 export const SCOPE_DEFAULT = "https://graph.microsoft.com/.default";
@@ -138,9 +139,14 @@ export function removeProfile(env: Env, name: string): void {
   removePath(join(kitHome(env), "cache", name));
 }
 
-/** A path as the profile keeps it: absolute, so the profile works from any folder. */
-export function absolutePath(path: string, cwd: string = process.cwd()): string {
-  return isAbsolute(path) ? path : resolve(cwd, path);
+/**
+ * A path as the profile keeps it: absolute, so the profile works from any folder. A relative path is
+ * taken from the folder the user typed it in (fromTypedFolder: npm's INIT_CWD), as every command's
+ * FILE options are, also when it was typed at a prompt or as a plain argument.
+ */
+export function absolutePath(path: string): string {
+  const typed = fromTypedFolder(path);
+  return isAbsolute(typed) ? typed : resolve(typed);
 }
 
 /**

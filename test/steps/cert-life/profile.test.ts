@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { absolutePath } from "../../../steps/profile/profile.ts";
 import { kitHome } from "../../../steps/profile/store.ts";
 import { CLIENT_ID, GRAPH, Lab, ORIGIN, PASSWORD_VAR, START, TENANT, throwawayCert } from "./harness.ts";
 import { modesUnder } from "./modes.ts";
@@ -8,6 +9,21 @@ import { modesUnder } from "./modes.ts";
 const later = new Date(START.getTime() + 730 * 86_400_000);
 
 describe("npm run profile", () => {
+  it("keeps a relative path (typed at a prompt, or as import's FILE) as meant from the folder npm was run in (INIT_CWD)", () => {
+    const saved = process.env.INIT_CWD;
+    const typedIn = join(process.cwd(), "..", "some-project");
+    try {
+      process.env.INIT_CWD = typedIn;
+      expect(absolutePath("certs/app.pfx")).toBe(join(typedIn, "certs", "app.pfx"));
+      expect(absolutePath(join(typedIn, "x.pem"))).toBe(join(typedIn, "x.pem")); // absolute: as given
+      delete process.env.INIT_CWD;
+      expect(absolutePath("app.pfx")).toBe(join(process.cwd(), "app.pfx")); // run without npm: from here
+    } finally {
+      if (saved === undefined) delete process.env.INIT_CWD;
+      else process.env.INIT_CWD = saved;
+    }
+  });
+
   it("adds a profile non-interactively: one JSON file, 0600 in a 0700 folder, no password in it", async () => {
     const cert = await throwawayCert(START, later);
     const lab = await Lab.withCertificate(cert);
@@ -180,7 +196,8 @@ describe("npm run profile: bad input is one sentence, exit 1, nothing overwritte
     const { lab, pfx } = await labWithProfile();
     const r = await lab.run("profile", "add", "x", "--tenant", TENANT, "--client-id", CLIENT_ID, "--pfx", pfx, "--password-env", "my secret!", "--authority", ORIGIN);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/is not an environment variable's name: give the name, never the password itself\./);
+    expect(r.err).toMatch(/is not an environment variable's name .*: give the name, never the password itself\./);
+    expect(r.err + r.out).not.toContain("my secret!"); // what may be the password is never repeated
   });
 
   it("remove without --yes and without a terminal refuses, and says to pass --yes", async () => {
