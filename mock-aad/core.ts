@@ -113,7 +113,7 @@ export interface MockAad {
    * The answer to a request the door could not even make a Request of, or that names a host this
    * server does not serve (the HTTPS door's Host check): Entra's 400 shape, and a line in the log.
    */
-  refuseMalformed(method: string, path: string): Response;
+  refuseMalformed(method: string, path: string, detail?: string): Response;
   registry: Registry;
   /** The key set, as published at https://login.microsoftonline.com/common/discovery/v2.0/keys. */
   jwks: { keys: object[] };
@@ -168,11 +168,11 @@ export function createMockAad(options: MockAadOptions = {}): MockAad {
     return response;
   }
 
-  function refuseMalformed(method: string, path: string): Response {
+  function refuseMalformed(method: string, path: string, detail = "refused before routing: unknown or malformed Host"): Response {
     const context = { now: safe(clock, () => new Date()), traceId: safe(ids, randomUUID), correlationId: safe(ids, randomUUID) };
     const response = aadError("9002313-malformed", {}, context);
     try {
-      options.onRequest?.({ method: method.slice(0, 16), path: path.slice(0, 200), status: response.status, aadsts: CATALOG["9002313-malformed"].code, detail: "refused before routing: unknown or malformed Host" });
+      options.onRequest?.({ method: method.slice(0, 16), path: path.slice(0, 200), status: response.status, aadsts: CATALOG["9002313-malformed"].code, detail });
     } catch {
       // A logger's failure is not the client's problem.
     }

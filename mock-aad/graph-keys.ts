@@ -39,7 +39,9 @@
  *   which faults count, their order, the 5-minute skew and the 10-minute ceiling: inferred (the docs
  *     say exp "should be nbf + 10 mins"; their sample: "token validity should not be more than 10 minutes").
  *   not an AsymmetricX509Cert/Verify certificate, passwordCredential not null, not a certificate,
- *     already registered                   400 Request_BadRequest, inferred texts.
+ *     already registered, no keyCredential at all   400 Request_BadRequest, inferred texts.
+ *   startDateTime/endDateTime that are no dates      400 "Cannot convert … 'Edm.DateTimeOffset'", the
+ *     shape confirmed for Edm.Binary (-contrib#4307), its use for dates inferred.
  *   certificate already expired            400 Request_BadRequest "Key credential end date is invalid.":
  *     recorded from Azure AD Graph for keyCredentials (Azure/azure-rest-api-specs#11985), inferred here.
  *   removeKey of an unknown keyId          404 Request_ResourceNotFound, Graph's not-found text: inferred.

@@ -10,7 +10,7 @@
  * sending Host: evil.example.
  */
 import { createServer, type ServerOptions } from "node:https";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { KitError } from "../lib/errors.ts";
@@ -21,7 +21,7 @@ export interface MockServerOptions {
   /** Interface to listen on, e.g. "127.0.0.1" (the default) or "::1". */
   host?: string;
   /** The core: the object `createMockAad()` returns (`handle`, and `refuseMalformed` for unknown hosts). */
-  mock: { handle(request: Request): Promise<Response>; refuseMalformed?(method: string, path: string): Response };
+  mock: { handle(request: Request): Promise<Response>; refuseMalformed?(method: string, path: string, detail?: string): Response };
   /** More host names this server answers as, e.g. one mapped to 127.0.0.1 in a hosts file. */
   hostnames?: readonly string[];
   /** PEM server certificate (with any intermediates) and its private key. */
@@ -130,9 +130,9 @@ async function refuseUnparsed(error: NodeJS.ErrnoException, socket: Duplex, mock
   const inFlight = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
   if (inFlight && !inFlight.writableFinished) return void inFlight.once("finish", () => void refuseUnparsed(error, socket, mock));
   try {
-    const response = mock.refuseMalformed?.("?", `(unparsable request: ${error.code ?? "parse error"})`) ?? new Response(null, { status: 400 });
+    const response = mock.refuseMalformed?.("?", "?", `refused before routing: Node's HTTP parser could not read the request (${error.code ?? "parse error"})`) ?? new Response(null, { status: 400 });
     const body = Buffer.from(await response.arrayBuffer());
-    const lines = ["HTTP/1.1 400 Bad Request", "Connection: close", `Content-Length: ${body.length}`];
+    const lines = [`HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ""}`.trimEnd(), "Connection: close", `Content-Length: ${body.length}`];
     response.headers.forEach((value, name) => lines.push(`${name}: ${value}`));
     socket.end(Buffer.concat([Buffer.from(lines.join("\r\n") + "\r\n\r\n", "latin1"), body]));
   } catch {

@@ -28,6 +28,8 @@
  *   IMDS without resource           400 invalid_request "Required query variable 'resource' is missing"   inferred
  *   IMDS unknown resource           400 invalid_resource "AADSTS500011: …" (the table names invalid_resource)  inferred text
  *   IMDS without api-version        400 invalid_request                                                   inferred
+ *   IMDS api-version not a date     400 invalid_request "Invalid api-version …"                           inferred
+ *   IMDS unknown client_id / object_id / msi_res_id   400 invalid_request "Identity not found"            inferred
  *   App Service, wrong/no header    401 {"statusCode":401,"message":…,"correlationId":…}; a 401 from App Service
  *                                   for a bad X-IDENTITY-HEADER is reported in Azure/azure-sdk-for-js#11595  client; body inferred
  *   App Service, no resource, unknown resource or api-version, unknown identity   400 same shape             inferred
@@ -79,13 +81,14 @@ function imds(request: Request, query: URLSearchParams, apiVersion: string | nul
   if (issued === "missing") return fail(400, "invalid_request", "Required query variable 'resource' is missing");
   if (typeof issued === "string") return fail(400, "invalid_resource", issued);
   const { token, resource } = issued;
+  const expiresIn = String(token.expiresOn - Math.floor(context.now.getTime() / 1000));
   return json(
     {
       access_token: token.accessToken,
       refresh_token: "",
-      expires_in: String(token.expiresOn - Math.floor(context.now.getTime() / 1000)),
+      expires_in: expiresIn,
       expires_on: String(token.expiresOn),
-      ext_expires_in: String(token.expiresOn - Math.floor(context.now.getTime() / 1000)),
+      ext_expires_in: expiresIn,
       not_before: String(token.notBefore),
       resource,
       token_type: "Bearer",

@@ -24,6 +24,8 @@
  *                     deleted this key you may be able to recover it using the correct recovery
  *                     command. For help resolving this issue, please see
  *                     https://go.microsoft.com/fwlink/?linkid=2125182"                         confirmed (sigstore/cosign#3094)
+ *   404 VaultNotFound a host under vault.azure.net the registry has no vault for (real Key Vault:
+ *                     no such host, so DNS fails); the message names the vaults the mock serves  inferred
  *   404 CertificateNotFound  the same sentence for a certificate                               inferred
  *   400 BadParameter  digest of the wrong length: "Invalid length of 'value': {n} bytes. RS256
  *                     requires 32 bytes, encoded with base64url."                              confirmed

@@ -119,6 +119,10 @@ export interface VaultKeyInput {
 export function vaultKey(input: VaultKeyInput): VaultKey {
   const privateKey = typeof input.privateKey === "string" ? createPrivateKey(input.privateKey) : input.privateKey;
   if (privateKey.asymmetricKeyType !== "rsa") throw new TypeError(`mock Key Vault keys are RSA; this one is ${privateKey.asymmetricKeyType}.`);
+  // Key Vault's RSA keys are 2048, 3072 or 4096 bits (Microsoft Learn, "About keys"); a smaller one
+  // could not hold a PS512 or RS512 signature, and would make sign fail inside the mock.
+  const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < 2048) throw new TypeError(`mock Key Vault keys are RSA 2048, 3072 or 4096 bits, as Key Vault's are; this one has ${bits}.`);
   const cert = input.certificate === undefined ? undefined : new X509Certificate(typeof input.certificate === "string" ? input.certificate : Buffer.from(input.certificate));
   const spki = createPublicKey(privateKey).export({ format: "der", type: "spki" });
   const created = input.created ?? (cert ? new Date(cert.validFrom) : new Date("2024-01-15T09:30:00Z"));

@@ -15,6 +15,7 @@
  */
 import { join } from "node:path";
 import { addKeyBody, removeKeyBody } from "../../lib/entra/key-proof.ts";
+import { tokenEndpoint } from "../../lib/entra/protocol.ts";
 import { KitError } from "../../lib/errors.ts";
 import { pemEncode } from "../../lib/formats/pem.ts";
 import { writePfx } from "../../lib/formats/pkcs12/index.ts";
@@ -24,9 +25,9 @@ import { buildCertificate } from "../01-certificate.ts";
 import { confirm } from "../profile/prompt.ts";
 import { loadCredential, refuseDemoAgainstRealEntra, type Credential } from "../profile/credential.ts";
 import type { CertLifeIo } from "../profile/io.ts";
-import { readProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "../profile/profile.ts";
+import { graphApiBase, readProfile, SCOPE_DEFAULT, writeProfile, type CertificateRef, type Profile } from "../profile/profile.ts";
 import { kitHome, removePath, writePrivateFile } from "../profile/store.ts";
-import { profileToken, redeem } from "../token/acquire.ts";
+import { EntraRefusal, profileToken, redeem } from "../token/acquire.ts";
 import type { Ui } from "../ui.ts";
 import { getApplication, graphCall, registeredKey, type GraphApplication } from "./graph.ts";
 import { proofFor, type Proof } from "./proof.ts";
@@ -215,7 +216,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
   }
   result.newKeyId = newKeyId;
   n.step(
-    { number: 2, title: "Graph addKey: the new certificate registered next to the old one", ok: true, lines: [["request", `POST ${profile.graph.replace(/\/+$/, "")}/applications/${app.id}/addKey`], ["body", `{"keyCredential":{"type":"AsymmetricX509Cert","usage":"Verify","key":"${addKeyBody({ certificateDer: der, proof: "" }).keyCredential.key.slice(0, 24)}…"},"passwordCredential":null,"proof":"…"}`], ["answer", `200, keyId ${newKeyId}`]], proof: addProof },
+    { number: 2, title: "Graph addKey: the new certificate registered next to the old one", ok: true, lines: [["request", `POST ${graphApiBase(profile.graph)}/applications/${app.id}/addKey`], ["body", `{"keyCredential":{"type":"AsymmetricX509Cert","usage":"Verify","key":"${addKeyBody({ certificateDer: der, proof: "" }).keyCredential.key.slice(0, 24)}…"},"passwordCredential":null,"proof":"…"}`], ["answer", `200, keyId ${newKeyId}`]], proof: addProof },
     ["The app proves it holds a key Entra already trusts by signing a proof with it: no admin and no permission needed.", "Both certificates now work, so nothing that uses the old one breaks."],
   );
 
@@ -229,7 +230,8 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
       break;
     } catch (error) {
       if (!(error instanceof KitError)) throw error;
-      const replication = error.code === "TOKEN_REFUSED" && /AADSTS700027/.test(error.message);
+      // 700027 for a key Graph has just added: Entra has not replicated it yet (try again, bounded).
+      const replication = error instanceof EntraRefusal && error.aadsts === 700027;
       if (!replication || tries >= NEW_KEY_TRIES) {
         n.step({ number: 3, title: "A token with the new certificate", ok: false, lines: [["tries", String(tries)], ["answer", error.message]] }, ["Entra must accept the new key before the profile switches to it."]);
         return undo(error);
@@ -238,7 +240,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
     }
   }
   n.step(
-    { number: 3, title: "A token with the new certificate", ok: true, lines: [["token endpoint", `${profile.authority}/${profile.tenant}/oauth2/v2.0/token`], ["answer", `an access token for ${tested.scope}, valid until ${iso(tested.expiresOn)}${tries > 1 ? ` (after ${tries} tries: Entra was still replicating the new key)` : ""}`]] },
+    { number: 3, title: "A token with the new certificate", ok: true, lines: [["token endpoint", tokenEndpoint(profile.tenant, "v2", profile.authority)], ["answer", `an access token for ${tested.scope}, valid until ${iso(tested.expiresOn)}${tries > 1 ? ` (after ${tries} tries: Entra was still replicating the new key)` : ""}`]] },
     ["A client assertion signed with the new key (x5t#S256 = its thumbprint), redeemed as npm run token does.", "Only now does anything else change."],
   );
 
@@ -273,7 +275,7 @@ export async function rotate(options: RotateOptions, io: CertLifeIo, ui: Ui): Pr
       return result;
     }
     n.step(
-      { number: 5, title: "Graph removeKey: the old certificate removed", ok: true, lines: [["request", `POST ${profile.graph.replace(/\/+$/, "")}/applications/${app.id}/removeKey`], ["body", `{"keyId":"${oldKey.keyId}","proof":"…"}`], ["answer", "204 No Content"]], proof: removeProof },
+      { number: 5, title: "Graph removeKey: the old certificate removed", ok: true, lines: [["request", `POST ${graphApiBase(profile.graph)}/applications/${app.id}/removeKey`], ["body", `{"keyId":"${oldKey.keyId}","proof":"…"}`], ["answer", "204 No Content"]], proof: removeProof },
       ["Signed by the new key (any key the app has that is valid now would do): the one this machine keeps.", "From now on an assertion signed with the old key gets AADSTS700027."],
     );
   }

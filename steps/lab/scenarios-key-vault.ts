@@ -24,8 +24,8 @@ import { base64Encode, base64urlEncode } from "../../lib/crypto/base64url.ts";
 import { assembleJws, encodeSegment, jwsSigningInput } from "../../lib/crypto/jws.ts";
 import { sha256 } from "../../lib/crypto/sha256.ts";
 import { utf8Encode } from "../../lib/bytes.ts";
-import { assertionClaims, assertionHeader } from "../../lib/entra/assertion.ts";
-import { uuidV4 } from "../../lib/entra/assertion.ts";
+import { assertionClaims, assertionHeader, uuidV4 } from "../../lib/entra/assertion.ts";
+import { CLIENT_ASSERTION_TYPE } from "../../lib/entra/protocol.ts";
 import { KitError } from "../../lib/errors.ts";
 import { createMockAad } from "../../mock-aad/core.ts";
 import { DEFAULT_VAULT_CERTIFICATE, DEMO_IDENTITY_HEADER, vaultKey } from "../../mock-aad/key-vault/store.ts";
@@ -40,7 +40,6 @@ import type { Attempt, Scenario, ServiceCall } from "./scenario.ts";
 const VAULT_URL = "https://workshop-vault.vault.azure.net";
 /** The recipe's MSI_ENDPOINT: App Service's token service (the mock's address for it), asked with the Secret header. */
 const MSI_ENDPOINT = MSW_IDENTITY_ENDPOINT;
-const JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /** An exchange with the managed identity or the vault, as the lab shows it: the header that matters, the bearer token shortened. */
 function serviceCall(e: HttpExchange): ServiceCall {
@@ -117,7 +116,7 @@ const jwtAsScope: Scenario = {
           ["client_id", ctx.clientId],
           ["scope", GRAPH_DEFAULT_SCOPE],
           ["grant_type", "client_credentials"],
-          ["client_assertion_type", JWT_BEARER],
+          ["client_assertion_type", CLIENT_ASSERTION_TYPE],
           ["client_assertion", signed.jwt],
         ],
       }),
@@ -132,7 +131,7 @@ const jwtAsScope: Scenario = {
     ],
     label: "PowerShell",
     before: POWERSHELL_FORM_BEFORE,
-    after: `$token = Invoke-RestMethod "https://login.microsoftonline.com/$tenantid/oauth2/v2.0/token" -Method POST -Body @{ client_id = $clientid; scope = '${GRAPH_DEFAULT_SCOPE}'; grant_type = 'client_credentials'; client_assertion_type = '${JWT_BEARER}'; client_assertion = $JWT }`,
+    after: `$token = Invoke-RestMethod "https://login.microsoftonline.com/$tenantid/oauth2/v2.0/token" -Method POST -Body @{ client_id = $clientid; scope = '${GRAPH_DEFAULT_SCOPE}'; grant_type = 'client_credentials'; client_assertion_type = '${CLIENT_ASSERTION_TYPE}'; client_assertion = $JWT }`,
   },
 };
 

@@ -93,5 +93,5 @@ function storeError(path: string, error: unknown): KitError {
   const hint = `Check that folder's permissions and free space, or point ${KIT_HOME_VARIABLE} at a folder you own.`;
   if (error instanceof KitError) return new KitError("PROFILE_STORE", `${error.message} Nothing was changed there.`, hint);
   const code = (error as NodeJS.ErrnoException).code ?? String(error);
-  return new KitError("PROFILE_STORE", `Cannot write ${path} (${code}); nothing was changed there.`, `Check that folder's permissions and free space, or point ${KIT_HOME_VARIABLE} at a folder you own.`);
+  return new KitError("PROFILE_STORE", `Cannot write ${path} (${code}); nothing was changed there.`, hint);
 }

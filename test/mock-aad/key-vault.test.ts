@@ -3,9 +3,9 @@
  * the message against the certificate, for every algorithm; the assertion built with it is
  * redeemed at the mock's token endpoint; every bad input gets Key Vault's error body, never a 500.
  */
-import { constants, createHash, createPublicKey, verify, X509Certificate } from "node:crypto";
+import { constants, createHash, createPublicKey, generateKeyPairSync, verify, X509Certificate } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { DEMO_IDENTITY_PRINCIPAL_ID } from "../../mock-aad/key-vault/store.ts";
+import { DEMO_IDENTITY_PRINCIPAL_ID, vaultKey } from "../../mock-aad/key-vault/store.ts";
 import { assertion, b64url, claims, tokenForm, tokenRequest } from "./helpers.ts";
 import { appToken, identityToken, vaultMock, vaultRequest, VAULT } from "./key-vault-helpers.ts";
 
@@ -109,6 +109,11 @@ describe("mock Key Vault: the flow of seed 001, checked by node:crypto", () => {
 });
 
 describe("mock Key Vault: bad input gets Key Vault's error, never a 500", () => {
+  it("a vault key under 2048 bits is refused when it is added (Key Vault's RSA sizes are 2048, 3072, 4096): a PS512 sign with it could not be made", () => {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 1024 }); // throwaway, for this test only
+    expect(() => vaultKey({ name: "small", privateKey })).toThrow(/2048, 3072 or 4096 bits.*this one has 1024/);
+  });
+
   it("no token: 401 AKV10000 with the bearer challenge (login.microsoftonline.com/{tenant}, resource https://vault.azure.net); a POST without body too", async () => {
     const { mock } = await vaultMock();
     for (const request of [vaultRequest("/keys", undefined), vaultRequest("/keys/workshop-cert//sign", undefined, { method: "POST" }), vaultRequest("/nothing", undefined, { apiVersion: null })]) {

@@ -307,7 +307,7 @@ function explainQuotedThumbprint(quoted: string, cert: CertFacts | undefined, pr
     if (successor) {
       promote(
         "old-cert-removed-early",
-        `The quoted thumbprint is your certificate's, and the app has another certificate of the same subject (${cert.info.subject}) registered instead: the app's certificate was rotated, and this machine still signs with the one that was removed.`,
+        `The quoted thumbprint is your certificate's, and the app has another certificate of the same subject (${cert.info.subject}) registered instead: the app's certificate was rotated, and this machine still signs with the one that was removed (inferred from those two facts).`,
         [...rows, ...certRows("sha1"), ["registered instead", `${windowsThumbprint(successor.sha1)}, valid from ${successor.info.notBefore.toISOString().slice(0, 10)}`]],
       );
       return;

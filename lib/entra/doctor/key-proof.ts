@@ -55,7 +55,7 @@ export function diagnoseKeyProof(input: KeyProofInput): KeyProofDiagnosis {
   const notes: string[] = [];
   const causes: Cause[] = [];
   const graphRow: [string, string] = ["Graph answers", `${GRAPH_PROOF_REFUSAL.status} ${GRAPH_PROOF_REFUSAL.code} (text confirmed, status inferred)`];
-  const found = (id: CauseId, detail: string, rows: [string, string][] = []) => causes.push(cause(id, detail, [...rows, graphRow]));
+  const found = (id: CauseId, detail: string, rows: [string, string][] = [], answer: [string, string] = graphRow) => causes.push(cause(id, detail, [...rows, answer]));
   const jws = readJwsTolerantly(input.proof.trim());
   const header = jws.header?.json.value;
   const claims = jws.payload?.json.value;
@@ -68,7 +68,7 @@ export function diagnoseKeyProof(input: KeyProofInput): KeyProofDiagnosis {
   });
 
   const [h = "", p = ""] = jws.parts;
-  if (/=/.test(h) || /=/.test(p)) found("proof-padded", "The header or payload part ends with =: Graph's reader wants base64url without padding.", [["header part ends", h.slice(-6)], ["payload part ends", p.slice(-6)]]);
+  if (/=/.test(h) || /=/.test(p)) found("proof-padded", "The header or payload part ends with =: Graph's reader wants base64url without padding (Microsoft's proof-token page).", [["header part ends", h.slice(-6)], ["payload part ends", p.slice(-6)]]);
   if (jws.parts.length !== 3 || !header || !claims) {
     notes.push("The proof is not three base64url parts holding JSON: the doctor could read no claims.");
     return done();
@@ -76,20 +76,20 @@ export function diagnoseKeyProof(input: KeyProofInput): KeyProofDiagnosis {
 
   // aud, iss (mock order).
   if (typeof claims.aud !== "string" || claims.aud.toLowerCase() !== PROOF_AUDIENCE)
-    found("proof-wrong-aud", `aud is ${JSON.stringify(claims.aud)}${claims.aud === "00000003-0000-0000-c000-000000000000" ? ", Microsoft Graph's ID: the proof wants Azure AD Graph's" : ""}.`, [["aud sent", String(claims.aud)], ["aud expected", PROOF_AUDIENCE]]);
+    found("proof-wrong-aud", `aud is ${JSON.stringify(claims.aud)}${claims.aud === "00000003-0000-0000-c000-000000000000" ? ", Microsoft Graph's ID: the proof wants Azure AD Graph's" : ""} (Microsoft's proof-token page: aud ${PROOF_AUDIENCE}).`, [["aud sent", String(claims.aud)], ["aud expected", PROOF_AUDIENCE]]);
   if (input.applicationObjectId && (typeof claims.iss !== "string" || claims.iss.toLowerCase() !== input.applicationObjectId.toLowerCase())) {
     const isAppId = typeof claims.iss === "string" && input.appId !== undefined && claims.iss.toLowerCase() === input.appId.toLowerCase();
-    found("proof-iss-not-object-id", `iss is ${JSON.stringify(claims.iss)}${isAppId ? ", the appId (client ID)" : ""}; Graph wants the application's object ID.`, [["iss sent", String(claims.iss)], ["object ID", input.applicationObjectId]]);
+    found("proof-iss-not-object-id", `iss is ${JSON.stringify(claims.iss)}${isAppId ? ", the appId (client ID)" : ""}; Graph wants the application's object ID (Microsoft's proof-token page).`, [["iss sent", String(claims.iss)], ["object ID", input.applicationObjectId]]);
   }
 
   // nbf, exp: numbers, at most 10 minutes apart, around now (5 minutes of skew, inferred).
   const nbf = claims.nbf;
   const exp = claims.exp;
   const seconds = input.now.getTime() / 1000;
-  if (typeof nbf !== "number" || typeof exp !== "number") found("proof-times", `nbf is ${JSON.stringify(nbf)} and exp ${JSON.stringify(exp)}: both must be NumericDate numbers (Graph answered 500 to ISO strings, microsoft-graph-docs#15103).`);
-  else if (exp - nbf > MAX_PROOF_LIFETIME_SECONDS || exp <= nbf) found("proof-times", `exp − nbf is ${exp - nbf} s; it must be more than 0 and at most ${MAX_PROOF_LIFETIME_SECONDS}.`, [["nbf", utcText(nbf * 1000)], ["exp", utcText(exp * 1000)]]);
+  if (typeof nbf !== "number" || typeof exp !== "number") found("proof-times", `nbf is ${JSON.stringify(nbf)} and exp ${JSON.stringify(exp)}: both must be NumericDate numbers.`, [], ["Graph answers", "500 to ISO date strings (microsoft-graph-docs#15103); the mock answers 401"]);
+  else if (exp - nbf > MAX_PROOF_LIFETIME_SECONDS || exp <= nbf) found("proof-times", `exp − nbf is ${exp - nbf} s; it must be more than 0 and at most ${MAX_PROOF_LIFETIME_SECONDS} (Microsoft's proof-token page: 10 minutes).`, [["nbf", utcText(nbf * 1000)], ["exp", utcText(exp * 1000)]]);
   else if (seconds < nbf - CLOCK_SKEW_SECONDS || seconds >= exp + CLOCK_SKEW_SECONDS)
-    found("proof-times", seconds >= exp ? `The proof expired ${Math.round(seconds - exp)} s before it was judged.` : `The proof is not valid for another ${Math.round(nbf - seconds)} s.`, [["nbf", utcText(nbf * 1000)], ["exp", utcText(exp * 1000)], ["now", utcText(input.now.getTime())]]);
+    found("proof-times", seconds >= exp ? `The proof expired ${Math.round(seconds - exp)} s before it was judged (5 minutes of clock skew allowed: inferred).` : `The proof is not valid for another ${Math.round(nbf - seconds)} s (5 minutes of clock skew allowed: inferred).`, [["nbf", utcText(nbf * 1000)], ["exp", utcText(exp * 1000)], ["now", utcText(input.now.getTime())]]);
 
   // The signer, among the registered certificates, and whether its registration is valid now.
   if (!input.registered) {
@@ -114,10 +114,10 @@ export function diagnoseKeyProof(input: KeyProofInput): KeyProofDiagnosis {
   if (!signer) {
     if (alg !== "RS256" && alg !== "PS256") notes.push(`alg ${JSON.stringify(header.alg)}: the doctor verifies RS256 and PS256 only.`);
     else if (input.adding && signedByAdded(alg, input.adding, h, p, signature))
-      found("proof-signed-by-new-key", "The proof is signed by the very certificate addKey is adding: a key the application does not have yet cannot vouch for itself.", [["signed by", windowsThumbprint(certFacts(input.adding).sha1)], ...registered.map((r, i) => [`registered ${i + 1}`, windowsThumbprint(r.facts.sha1)] as [string, string])]);
-    else found("proof-unknown-key", `The signature verifies with none of the ${registered.length} registered certificate(s).`, registered.map((r, i) => [`registered ${i + 1}`, windowsThumbprint(r.facts.sha1)] as [string, string]));
+      found("proof-signed-by-new-key", "The proof is signed by the very certificate addKey is adding: a key the application does not have yet cannot vouch for itself (the docs: signed by a certificate the app already has; the refusal inferred).", [["signed by", windowsThumbprint(certFacts(input.adding).sha1)], ...registered.map((r, i) => [`registered ${i + 1}`, windowsThumbprint(r.facts.sha1)] as [string, string])]);
+    else found("proof-unknown-key", `The signature verifies with none of the ${registered.length} registered certificate(s) (the docs: signed by a certificate the app already has; the refusal inferred).`, registered.map((r, i) => [`registered ${i + 1}`, windowsThumbprint(r.facts.sha1)] as [string, string]));
   } else if (!validNow(signer)) {
-    found("proof-signed-by-expired-key", `The proof is signed by ${windowsThumbprint(signer.facts.sha1)}, registered ${signer.start.toISOString().slice(0, 10)} → ${signer.end.toISOString().slice(0, 10)}: not valid now.`, [
+    found("proof-signed-by-expired-key", `The proof is signed by ${windowsThumbprint(signer.facts.sha1)}, registered ${signer.start.toISOString().slice(0, 10)} → ${signer.end.toISOString().slice(0, 10)}: not valid now (the docs: an app without a valid certificate cannot use addKey; the refusal inferred).`, [
       ["signed by", windowsThumbprint(signer.facts.sha1)],
       ["registration", `${utcText(signer.start.getTime())} → ${utcText(signer.end.getTime())}`],
       ["now", utcText(input.now.getTime())],
