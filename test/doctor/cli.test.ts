@@ -98,7 +98,8 @@ describe("what the doctor reads", () => {
   it("a form body whose client_assertion has a raw + (standard base64): noted, and named", async () => {
     const std = (b: Uint8Array) => Buffer.from(b).toString("base64");
     let jwt = "";
-    for (let i = 0; !jwt.includes("+"); i++) jwt = build(cert, { encodeSignature: std, claims: { jti: `6f1e2d3c-4b5a-4978-8a6b-${String(i).padStart(12, "0")}` } });
+    for (let i = 0; i < 1000 && !jwt.includes("+"); i++) jwt = build(cert, { encodeSignature: std, claims: { jti: `6f1e2d3c-4b5a-4978-8a6b-${String(i).padStart(12, "0")}` } });
+    expect(jwt).toContain("+"); // the bounded search found one
     const body = `grant_type=client_credentials&client_id=${DEMO_CLIENT_ID}&scope=https%3A%2F%2Fgraph.microsoft.com%2F.default&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=${jwt}`;
     const d = JSON.parse((await cli([body, "--json"])).out);
     expect(d.notes.join(" ")).toContain('raw "+"');

@@ -37,7 +37,7 @@ describe("makePrivateFolders", () => {
   });
 
   it.skipIf(!POSIX)("0700 whatever the umask (the mode is set, not left to it) (skipped on Windows: no POSIX modes)", () => {
-    const old = process.umask(0o022);
+    const old = process.umask(0o277); // would leave 0500 if the mode were left to the umask
     try {
       const [folder] = makePrivateFolders(join(temp(), "umask0"));
       expect(mode(folder!)).toBe(0o700);
@@ -95,7 +95,7 @@ describe("makePrivateFolders", () => {
 describe("writeTemporaryFile and writePrivateFile", () => {
   it("a secret is 0600 and a public file 0644, whatever the umask; the bytes are the ones given", () => {
     const root = temp();
-    const old = process.umask(0);
+    const old = process.umask(0o277); // would leave 0400 for both if the modes were left to the umask
     try {
       writePrivateFile(join(root, "key.pem"), "throwaway secret text, not a key", { secret: true });
       writePrivateFile(join(root, "cert.cer"), Uint8Array.of(0x30, 0x82), { secret: false });

@@ -100,7 +100,7 @@ describe("non-canonical base64url in a segment: refused, inferred (a padded or s
   it("a header part with trailing bits too", async () => {
     // A header whose base64url length leaves spare bits (not a multiple of 4): pad it with a harmless typ-like field.
     let good = "";
-    for (let n = 0; good === "" || good.split(".")[0]!.length % 4 === 0; n++) good = assertion(app, {}, { cty: "x".repeat(n) });
+    for (let n = 0; n < 8 && (good === "" || good.split(".")[0]!.length % 4 === 0); n++) good = assertion(app, {}, { cty: "x".repeat(n) });
     const [h, p, sig] = good.split(".") as [string, string, string];
     expect(h.length % 4).not.toBe(0);
     const r = await judge(tokenForm(`${withTrailingBits(h)}.${p}.${sig}`));

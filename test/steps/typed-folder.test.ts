@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { parseMockAadArgs } from "../../mock-aad/server/cli.ts";
 import { fromTypedFolder, parseCommandLine, type OptionTable } from "../../steps/command.ts";
 import { runDoctor } from "../../steps/doctor/cli.ts";
@@ -51,4 +51,4 @@ describe("paths typed on the command line", () => {
   });
 });
 
-process.on("exit", () => rmSync(elsewhere, { recursive: true, force: true }));
+afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));

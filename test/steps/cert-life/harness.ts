@@ -5,7 +5,7 @@
  * keys, never used anywhere else).
  */
 import { sign, type KeyObject } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildSelfSignedCertificate } from "../../../lib/formats/x509/index.ts";
@@ -20,7 +20,19 @@ import type { Prompter } from "../../../steps/profile/prompt.ts";
 import { runProfileCli } from "../../../steps/profile/command.ts";
 import { runTokenCli } from "../../../steps/token/command.ts";
 import { runCertCli } from "../../../steps/cert/command.ts";
+import { afterAll } from "vitest";
 import { nextThrowawayKeyPair } from "../../helpers/throwaway-keys.ts";
+
+/** Every folder a Lab made (a home with profiles, keys and token caches): removed when the file is done. */
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function labFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
 
 export const ORIGIN = "https://127.0.0.1:8443";
 export const GRAPH = `${ORIGIN}/graph/v1.0`;
@@ -53,8 +65,8 @@ export async function throwawayCert(notBefore: Date, notAfter: Date, subject = "
 }
 
 export class Lab {
-  readonly home = mkdtempSync(join(tmpdir(), "cert-life-home-"));
-  readonly files = mkdtempSync(join(tmpdir(), "cert-life-files-"));
+  readonly home = labFolder("cert-life-home-");
+  readonly files = labFolder("cert-life-files-");
   now = START;
   /** How far the mock's clock is ahead of the commands' (a skewed machine). */
   mockSkewMs = 0;

@@ -8,7 +8,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +26,7 @@ let server: MockServer;
 let registry: Registry;
 let caPath: string;
 const home = mkdtempSync(join(tmpdir(), "cert-life-https-home-"));
+let tlsDir: string | undefined;
 const paths: string[] = [];
 let lab: Lab;
 let oldSha1: string;
@@ -37,7 +38,8 @@ beforeAll(async () => {
   registry = defaultRegistry({ certificates: [cert.der] });
   lab = new Lab(registry); // only for its throwaway files
   paths.push(await lab.pfx(cert));
-  const tls = await ensureLocalTls({ dir: mkdtempSync(join(tmpdir(), "cert-life-tls-")) });
+  tlsDir = mkdtempSync(join(tmpdir(), "cert-life-tls-"));
+  const tls = await ensureLocalTls({ dir: tlsDir });
   caPath = tls.caPath;
   const mock = createMockAad({ registry, onRequest: (e) => void requests.push(e.path) });
   server = await startMockServer({ port: 0, mock, tls: { cert: tls.serverPem, key: tls.serverKeyPem } });
@@ -45,6 +47,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  for (const dir of [home, tlsDir]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 const requests: string[] = [];
